@@ -164,3 +164,17 @@ type ImportService interface {
 
 // Clock returns the current time; injected wherever time decides behaviour.
 type Clock func() time.Time
+
+// TargetFilter selects targets. Zero fields do not filter.
+type TargetFilter struct {
+	IndicatorID int64
+	UnitID      int64
+	Period      string
+}
+
+// TargetService reads and writes targets.
+type TargetService interface {
+	FindTargets(ctx context.Context, f TargetFilter) ([]*Target, error)
+	// SetTarget creates or replaces the target of (indicator, unit, period).
+	SetTarget(ctx context.Context, t *Target) error
+}

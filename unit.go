@@ -58,3 +58,11 @@ type Team struct {
 	Name      string
 	CreatedAt time.Time
 }
+
+// TeamService reads and writes teams.
+type TeamService interface {
+	FindTeamByID(ctx context.Context, id int64) (*Team, error)
+	// FindTeamByUnitID returns the team attached to the unit, ENOTFOUND if none.
+	FindTeamByUnitID(ctx context.Context, unitID int64) (*Team, error)
+	CreateTeam(ctx context.Context, t *Team) error
+}
