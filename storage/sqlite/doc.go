@@ -1,0 +1,11 @@
+// Package sqlite is cnsbot's records store: the unit tree, teams, the roster,
+// indicators, targets, reports with their audit trail, join requests and the
+// log of handled Telegram updates, kept in one SQLite file through
+// modernc.org/sqlite (pure Go, no cgo).
+//
+// It implements the service interfaces of the root cnsbot package and
+// translates driver errors into cnsbot.Error codes at its boundary, so no
+// caller ever sees a modernc type. Only cmd/ imports it; handlers talk to the
+// root interfaces. The schema lives in embedded migrations
+// (migration/0001_init.sql, ...) applied in order by Open or Migrate.
+package sqlite

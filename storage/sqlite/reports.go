@@ -1,0 +1,265 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"cnsbot"
+)
+
+var _ cnsbot.ReportService = (*ReportService)(nil)
+
+// ReportService reads and writes reports and their audit trail.
+type ReportService struct {
+	db *DB
+}
+
+// NewReportService returns a ReportService on db.
+func NewReportService(db *DB) *ReportService {
+	return &ReportService{db: db}
+}
+
+// reportColumns are read by scanReport, in its order.
+const reportColumns = `r.id, COALESCE(r.member_id, 0), COALESCE(r.team_id, 0), r.unit_id, r.date, r.indicator_id,
+	r.value, r.numerator, r.denominator, r.note, r.evidence_file_id, r.source, COALESCE(r.idempotency_key, ''),
+	r.created_at, r.updated_at, r.revoked_at`
+
+// FindReportByID returns the report with the id, revoked or not, ENOTFOUND
+// if none.
+func (s *ReportService) FindReportByID(ctx context.Context, id int64) (*cnsbot.Report, error) {
+	r, err := findReportByID(ctx, s.db.db, id)
+	if err != nil {
+		return nil, fmt.Errorf("find report %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// FindReports returns one page of the reports matching f, newest date first
+// (then newest id), and the number of all matching reports. Revoked reports
+// are left out unless f.WithRevoked.
+func (s *ReportService) FindReports(ctx context.Context, f cnsbot.ReportFilter) ([]*cnsbot.Report, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.ID != 0 {
+		where, args = append(where, "r.id = ?"), append(args, f.ID)
+	}
+	if f.MemberID != 0 {
+		where, args = append(where, "r.member_id = ?"), append(args, f.MemberID)
+	}
+	if f.TeamID != 0 {
+		where, args = append(where, "r.team_id = ?"), append(args, f.TeamID)
+	}
+	if f.UnitID != 0 {
+		where, args = append(where, "r.unit_id IN ("+subtreeIDs+")"), append(args, f.UnitID, f.UnitID)
+	}
+	if f.IndicatorID != 0 {
+		where, args = append(where, "r.indicator_id = ?"), append(args, f.IndicatorID)
+	}
+	if f.From != "" {
+		where, args = append(where, "r.date >= ?"), append(args, f.From)
+	}
+	if f.To != "" {
+		where, args = append(where, "r.date <= ?"), append(args, f.To)
+	}
+	if !f.WithRevoked {
+		where = append(where, "r.revoked_at IS NULL")
+	}
+	cond := strings.Join(where, " AND ")
+
+	var n int
+	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports r WHERE `+cond, args...).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("count reports: %w", err)
+	}
+	limit := -1
+	if f.Limit > 0 {
+		limit = f.Limit
+	}
+	rs, err := queryReports(ctx, s.db.db, `SELECT `+reportColumns+` FROM reports r WHERE `+cond+`
+		ORDER BY r.date DESC, r.id DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find reports: %w", err)
+	}
+	return rs, n, nil
+}
+
+// CreateReports saves rs in one transaction, sets their IDs and times and
+// writes a "create" entry in the audit trail for each. When any
+// IdempotencyKey already exists it returns ECONFLICT and writes nothing.
+func (s *ReportService) CreateReports(ctx context.Context, rs []*cnsbot.Report) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	if err := insertReports(ctx, tx, rs); err != nil {
+		return fmt.Errorf("create reports: %w", err)
+	}
+	return tx.Commit()
+}
+
+// CorrectReport changes the value of a report, keeping the old value in the
+// audit trail, and returns the new row. by is the member who corrected it
+// (0 for the system). ECONFLICT when the report is revoked.
+func (s *ReportService) CorrectReport(ctx context.Context, id int64, value float64, by int64) (*cnsbot.Report, error) {
+	r, err := s.changeReport(ctx, id, "correct", &value, by)
+	if err != nil {
+		return nil, fmt.Errorf("correct report %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// RevokeReport marks a report revoked, recording who did it, and returns
+// the new row. ECONFLICT when it is already revoked.
+func (s *ReportService) RevokeReport(ctx context.Context, id, by int64) (*cnsbot.Report, error) {
+	r, err := s.changeReport(ctx, id, "revoke", nil, by)
+	if err != nil {
+		return nil, fmt.Errorf("revoke report %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// changeReport corrects (value set) or revokes (value nil) a report.
+func (s *ReportService) changeReport(ctx context.Context, id int64, action string, value *float64, by int64) (*cnsbot.Report, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	r, err := findReportByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	} else if r.RevokedAt != nil {
+		return nil, cnsbot.Errorf(cnsbot.ECONFLICT, "error.report_revoked")
+	}
+	now := formatTime(tx.now)
+	old := r.Value
+	if value != nil {
+		_, err = tx.ExecContext(ctx, `UPDATE reports SET value = ?, updated_at = ? WHERE id = ?`, *value, now, id)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE reports SET revoked_at = ?, updated_at = ? WHERE id = ?`, now, now, id)
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO report_changes (report_id, action, old_value, new_value, changed_by, changed_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, id, action, old, nullFloat(value), nullInt64(by), now); err != nil {
+		return nil, translate(err)
+	}
+	if r, err = findReportByID(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	return r, tx.Commit()
+}
+
+// FindReportChanges returns the audit trail of a report, oldest first.
+func (s *ReportService) FindReportChanges(ctx context.Context, reportID int64) ([]*cnsbot.ReportChange, error) {
+	rows, err := s.db.db.QueryContext(ctx, `
+		SELECT id, report_id, action, old_value, new_value, COALESCE(changed_by, 0), changed_at
+		FROM report_changes WHERE report_id = ? ORDER BY id`, reportID)
+	if err != nil {
+		return nil, fmt.Errorf("find report changes %d: %w", reportID, err)
+	}
+	defer rows.Close()
+
+	var cs []*cnsbot.ReportChange
+	for rows.Next() {
+		var c cnsbot.ReportChange
+		var oldValue, newValue sql.NullFloat64
+		var at string
+		if err := rows.Scan(&c.ID, &c.ReportID, &c.Action, &oldValue, &newValue, &c.ChangedBy, &at); err != nil {
+			return nil, fmt.Errorf("find report changes %d: %w", reportID, err)
+		}
+		c.OldValue, c.NewValue = floatPtr(oldValue), floatPtr(newValue)
+		if c.ChangedAt, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		cs = append(cs, &c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find report changes %d: %w", reportID, err)
+	}
+	return cs, nil
+}
+
+// insertReports inserts rs and a "create" audit entry for each with
+// statements prepared once, so big imports stay fast.
+func insertReports(ctx context.Context, tx *Tx, rs []*cnsbot.Report) error {
+	ins, err := tx.PrepareContext(ctx, `
+		INSERT INTO reports (member_id, team_id, unit_id, date, indicator_id, value, numerator, denominator,
+			note, evidence_file_id, source, idempotency_key, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	audit, err := tx.PrepareContext(ctx, `
+		INSERT INTO report_changes (report_id, action, new_value, changed_by, changed_at)
+		VALUES (?, 'create', ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer audit.Close()
+
+	now := formatTime(tx.now)
+	for i, r := range rs {
+		if err := ins.QueryRowContext(ctx, nullInt64(r.MemberID), nullInt64(r.TeamID), r.UnitID, r.Date, r.IndicatorID,
+			r.Value, nullFloat(r.Numerator), nullFloat(r.Denominator), r.Note, r.EvidenceFileID, r.Source,
+			nullString(r.IdempotencyKey), now, now).Scan(&r.ID); err != nil {
+			return fmt.Errorf("report %d: %w", i+1, translate(err))
+		}
+		if _, err := audit.ExecContext(ctx, r.ID, r.Value, nullInt64(r.MemberID), now); err != nil {
+			return fmt.Errorf("report %d: %w", i+1, translate(err))
+		}
+		r.CreatedAt, r.UpdatedAt, r.RevokedAt = tx.now, tx.now, nil
+	}
+	return nil
+}
+
+// findReportByID returns one report, ENOTFOUND if none.
+func findReportByID(ctx context.Context, q queryer, id int64) (*cnsbot.Report, error) {
+	rs, err := queryReports(ctx, q, `SELECT `+reportColumns+` FROM reports r WHERE r.id = ?`, id)
+	if err != nil {
+		return nil, err
+	} else if len(rs) == 0 {
+		return nil, cnsbot.Errorf(cnsbot.ENOTFOUND, "error.not_found")
+	}
+	return rs[0], nil
+}
+
+// queryReports runs a query selecting reportColumns.
+func queryReports(ctx context.Context, q queryer, query string, args ...any) ([]*cnsbot.Report, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+
+	var rs []*cnsbot.Report
+	for rows.Next() {
+		var r cnsbot.Report
+		var num, den sql.NullFloat64
+		var createdAt, updatedAt string
+		var revokedAt sql.NullString
+		if err := rows.Scan(&r.ID, &r.MemberID, &r.TeamID, &r.UnitID, &r.Date, &r.IndicatorID, &r.Value, &num, &den,
+			&r.Note, &r.EvidenceFileID, &r.Source, &r.IdempotencyKey, &createdAt, &updatedAt, &revokedAt); err != nil {
+			return nil, err
+		}
+		r.Numerator, r.Denominator = floatPtr(num), floatPtr(den)
+		if r.CreatedAt, err = parseTime(createdAt); err != nil {
+			return nil, err
+		}
+		if r.UpdatedAt, err = parseTime(updatedAt); err != nil {
+			return nil, err
+		}
+		if r.RevokedAt, err = nullTime(revokedAt); err != nil {
+			return nil, err
+		}
+		rs = append(rs, &r)
+	}
+	return rs, rows.Err()
+}
