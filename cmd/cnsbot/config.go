@@ -1,0 +1,620 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // timezone must load on hosts without a zoneinfo database
+
+	"github.com/goccy/go-yaml"
+)
+
+// Environment variables that override the file, so secrets need not be
+// written in it.
+const (
+	EnvTelegramToken      = "CNSBOT_TELEGRAM_TOKEN"
+	EnvRedisURL           = "CNSBOT_REDIS_URL"
+	EnvWebhookSecretToken = "CNSBOT_WEBHOOK_SECRET_TOKEN"
+	EnvDatabasePath       = "CNSBOT_DATABASE_PATH"
+)
+
+// Modes of receiving updates.
+const (
+	ModePolling = "polling"
+	ModeWebhook = "webhook"
+)
+
+// Config is cnsbot's configuration, read from a YAML file whose keys are the
+// yaml tags below (see config.example.yaml).
+type Config struct {
+	Telegram     TelegramConfig     `yaml:"telegram"`
+	Webhook      WebhookConfig      `yaml:"webhook"`
+	Redis        RedisConfig        `yaml:"redis"`
+	Database     DatabaseConfig     `yaml:"database"`
+	Timezone     string             `yaml:"timezone"`
+	Locale       string             `yaml:"locale"`
+	HTTP         HTTPConfig         `yaml:"http"`
+	Conversation ConversationConfig `yaml:"conversation"`
+	Broadcast    BroadcastConfig    `yaml:"broadcast"`
+	Limits       LimitsConfig       `yaml:"limits"`
+	Log          LogConfig          `yaml:"log"`
+}
+
+// TelegramConfig is how cnsbot reaches the Bot API.
+type TelegramConfig struct {
+	Token       string   `yaml:"token"`
+	APIURL      string   `yaml:"api_url"`
+	Mode        string   `yaml:"mode"`
+	PollTimeout Duration `yaml:"poll_timeout"`
+	// Workers is the number of chats handled at the same time.
+	Workers int `yaml:"workers"`
+}
+
+// WebhookConfig is the HTTPS endpoint Telegram delivers updates to in
+// webhook mode.
+type WebhookConfig struct {
+	Listen         string `yaml:"listen"`
+	PublicURL      string `yaml:"public_url"`
+	SecretToken    string `yaml:"secret_token"`
+	MaxConnections int    `yaml:"max_connections"`
+	TLSCert        string `yaml:"tls_cert"`
+	TLSKey         string `yaml:"tls_key"`
+}
+
+// RedisConfig locates the conversation state store; an empty URL keeps the
+// state in process memory.
+type RedisConfig struct {
+	URL       string `yaml:"url"`
+	KeyPrefix string `yaml:"key_prefix"`
+}
+
+// DatabaseConfig locates the SQLite database.
+type DatabaseConfig struct {
+	Path string `yaml:"path"`
+}
+
+// HTTPConfig is the local health and metrics endpoint; an empty Listen
+// turns it off.
+type HTTPConfig struct {
+	Listen string `yaml:"listen"`
+}
+
+// ConversationConfig bounds multi-step conversations and later edits.
+type ConversationConfig struct {
+	TTL        Duration `yaml:"ttl"`
+	EditWindow Duration `yaml:"edit_window"`
+}
+
+// BroadcastConfig paces broadcasts under Telegram's global send limit.
+type BroadcastConfig struct {
+	RatePerSecond int `yaml:"rate_per_second"`
+}
+
+// LimitsConfig protects the bot from floods and oversized input.
+type LimitsConfig struct {
+	// UserUpdatesPerMinute is the most updates one user may send a minute;
+	// 0 turns the limit off.
+	UserUpdatesPerMinute int `yaml:"user_updates_per_minute"`
+	MaxTextLength        int `yaml:"max_text_length"`
+}
+
+// LogConfig sets the slog level and format.
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Duration is a time.Duration written in YAML as a Go duration string such
+// as "30s", "30m" or "1h30m".
+type Duration time.Duration
+
+// Duration returns d as a time.Duration.
+func (d Duration) Duration() time.Duration { return time.Duration(d) }
+
+// String formats d without trailing zero units: "30m", "168h", "1h30m".
+func (d Duration) String() string {
+	s := time.Duration(d).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// MarshalText writes d as a duration string.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses a duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := parseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+func parseDuration(s string) (time.Duration, error) {
+	v, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration; write it like 30s, 5m or 1h30m", s)
+	}
+	return v, nil
+}
+
+// DefaultConfig returns the configuration used for every key the file does
+// not set.
+func DefaultConfig() Config {
+	return Config{
+		Telegram: TelegramConfig{
+			APIURL:      "https://api.telegram.org",
+			Mode:        ModePolling,
+			PollTimeout: Duration(30 * time.Second),
+			Workers:     64,
+		},
+		Webhook: WebhookConfig{
+			Listen:         ":8443",
+			MaxConnections: 40,
+		},
+		Redis:    RedisConfig{KeyPrefix: "cnsbot:"},
+		Database: DatabaseConfig{Path: "./data/cnsbot.db"},
+		Timezone: "Asia/Ho_Chi_Minh",
+		Locale:   "vi",
+		HTTP:     HTTPConfig{Listen: "127.0.0.1:9090"},
+		Conversation: ConversationConfig{
+			TTL:        Duration(30 * time.Minute),
+			EditWindow: Duration(168 * time.Hour),
+		},
+		Broadcast: BroadcastConfig{RatePerSecond: 30},
+		Limits:    LimitsConfig{UserUpdatesPerMinute: 60, MaxTextLength: 4096},
+		Log:       LogConfig{Level: "info", Format: "auto"},
+	}
+}
+
+// ReadConfigFile reads the YAML file at path over DefaultConfig: ${VAR} and
+// ${VAR:-default} are replaced from the environment, unknown keys are
+// refused, the CNSBOT_* environment variables override the file, and the
+// result is validated. A key written without a value (null) keeps its
+// default.
+func ReadConfigFile(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	cfg, err := ParseConfig(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// ParseConfig does what ReadConfigFile does with the file's contents.
+func ParseConfig(data []byte) (Config, error) {
+	cfg := DefaultConfig()
+	expanded := expandEnv(string(data))
+
+	var tree any
+	if err := yaml.Unmarshal([]byte(expanded), &tree); err != nil {
+		return Config{}, fmt.Errorf("parse yaml: %s", yamlMessage(err))
+	}
+	if tree != nil {
+		root, ok := tree.(map[string]any)
+		if !ok {
+			return Config{}, fmt.Errorf("the file must be a mapping of keys such as telegram:, database:, locale:")
+		}
+		clean, err := checkKeys(reflect.TypeFor[Config](), root, "")
+		if err != nil {
+			return Config{}, err
+		}
+		// Decode what checkKeys kept: null values dropped so they keep
+		// their defaults, every key already known to exist.
+		normalized, err := yaml.Marshal(clean)
+		if err != nil {
+			return Config{}, fmt.Errorf("re-encode yaml: %w", err)
+		}
+		if err := yaml.UnmarshalWithOptions(normalized, &cfg, yaml.DisallowUnknownField()); err != nil {
+			return Config{}, fmt.Errorf("decode: %s", yamlMessage(err))
+		}
+	}
+	applyEnvOverrides(&cfg)
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// yamlMessage keeps goccy's one-line message with its [line:column] and
+// drops the source excerpt it appends.
+func yamlMessage(err error) string {
+	var yerr yaml.Error
+	if errors.As(err, &yerr) {
+		return yerr.FormatError(false, false)
+	}
+	return err.Error()
+}
+
+// checkKeys walks the decoded YAML against the Config type so errors name
+// the full dotted key: an unknown key, a mapping where a value belongs, a
+// bad duration or number. It returns the tree without null values.
+func checkKeys(t reflect.Type, m map[string]any, prefix string) (map[string]any, error) {
+	fields := map[string]reflect.StructField{}
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		fields[name] = f
+		names = append(names, name)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+
+	out := map[string]any{}
+	var errs []error
+	for _, k := range keys {
+		v := m[k]
+		key := prefix + k
+		f, ok := fields[k]
+		if !ok {
+			where := "at the top level"
+			if prefix != "" {
+				where = "in " + strings.TrimSuffix(prefix, ".")
+			}
+			errs = append(errs, fmt.Errorf("%s: unknown key; the keys %s are %s", key, where, strings.Join(names, ", ")))
+			continue
+		}
+		if v == nil {
+			continue
+		}
+		switch {
+		case f.Type.Kind() == reflect.Struct:
+			sub, ok := v.(map[string]any)
+			if !ok {
+				errs = append(errs, fmt.Errorf("%s: want a mapping of keys under %s:, got %v", key, k, v))
+				continue
+			}
+			clean, err := checkKeys(f.Type, sub, key+".")
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			out[k] = clean
+		case f.Type == reflect.TypeFor[Duration]():
+			s, ok := v.(string)
+			if !ok {
+				errs = append(errs, fmt.Errorf("%s: %v is not a duration; write it with a unit like 30s, 5m or 1h30m", key, v))
+				continue
+			}
+			if _, err := parseDuration(s); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", key, err))
+				continue
+			}
+			out[k] = s
+		case f.Type.Kind() == reflect.Int:
+			switch n := v.(type) {
+			case int, int64, uint64:
+				out[k] = n
+			default:
+				errs = append(errs, fmt.Errorf("%s: %q is not a whole number", key, fmt.Sprint(v)))
+			}
+		case f.Type.Kind() == reflect.String:
+			switch v.(type) {
+			case map[string]any, []any:
+				errs = append(errs, fmt.Errorf("%s: want a single value, got a list or mapping", key))
+			default:
+				out[k] = fmt.Sprint(v)
+			}
+		default:
+			out[k] = v
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// expandEnv replaces ${VAR} with the variable's value ("" when unset) and
+// ${VAR:-default} with the value, or default when the variable is unset or
+// empty. A "$" not followed by "{" is kept as is, so values such as "pa$$"
+// survive; "$${" writes a literal "${".
+func expandEnv(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		if i > 0 && s[i-1] == '$' {
+			b.WriteString(s[:i-1])
+			b.WriteString("${")
+			s = s[i+2:]
+			continue
+		}
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		expr := s[i+2 : i+end]
+		name, def, hasDef := strings.Cut(expr, ":-")
+		val := os.Getenv(strings.TrimSpace(name))
+		if val == "" && hasDef {
+			val = def
+		}
+		b.WriteString(val)
+		s = s[i+end+1:]
+	}
+}
+
+// applyEnvOverrides lets the CNSBOT_* variables that are set and not empty
+// replace the file's values.
+func applyEnvOverrides(cfg *Config) {
+	for _, o := range []struct {
+		env string
+		dst *string
+	}{
+		{EnvTelegramToken, &cfg.Telegram.Token},
+		{EnvRedisURL, &cfg.Redis.URL},
+		{EnvWebhookSecretToken, &cfg.Webhook.SecretToken},
+		{EnvDatabasePath, &cfg.Database.Path},
+	} {
+		if v := os.Getenv(o.env); v != "" {
+			*o.dst = v
+		}
+	}
+}
+
+// Validate checks every key and returns all problems, each naming the key
+// and what it allows. It does not require the token: commands other than
+// run work without one.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	oneOf := func(key, v string, allowed ...string) {
+		if !slices.Contains(allowed, v) {
+			bad(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
+		}
+	}
+	between := func(key string, v, lo, hi int) {
+		if v < lo || v > hi {
+			bad(key, "%d is outside %d–%d", v, lo, hi)
+		}
+	}
+
+	if err := checkHTTPURL(c.Telegram.APIURL); err != nil {
+		bad("telegram.api_url", "%v", err)
+	}
+	oneOf("telegram.mode", c.Telegram.Mode, ModePolling, ModeWebhook)
+	if d := c.Telegram.PollTimeout.Duration(); d < 2*time.Second || d > 10*time.Minute {
+		bad("telegram.poll_timeout", "%s is outside 2s–10m", c.Telegram.PollTimeout)
+	}
+	between("telegram.workers", c.Telegram.Workers, 1, 10000)
+
+	if c.Telegram.Mode == ModeWebhook || c.Webhook.Listen != "" {
+		if err := checkListen(c.Webhook.Listen); err != nil {
+			bad("webhook.listen", "%v", err)
+		}
+	}
+	if c.Webhook.PublicURL != "" {
+		if err := checkPublicURL(c.Webhook.PublicURL); err != nil {
+			bad("webhook.public_url", "%v", err)
+		}
+	}
+	if tok := c.Webhook.SecretToken; tok != "" && !validSecretToken(tok) {
+		if len(tok) > 256 {
+			bad("webhook.secret_token", "%d characters is too long; use 1–256 characters of A-Z a-z 0-9 _ -", len(tok))
+		} else {
+			// The position, not the character: the value is a secret.
+			bad("webhook.secret_token", "character %d is not allowed; use 1–256 characters of A-Z a-z 0-9 _ -", strings.IndexFunc(tok, func(r rune) bool { return !validSecretToken(string(r)) })+1)
+		}
+	}
+	between("webhook.max_connections", c.Webhook.MaxConnections, 1, 100)
+	if (c.Webhook.TLSCert == "") != (c.Webhook.TLSKey == "") {
+		bad("webhook.tls_cert", "set both webhook.tls_cert and webhook.tls_key, or neither (TLS terminated by a proxy)")
+	}
+
+	if c.Redis.URL != "" {
+		if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			bad("redis.url", "%q is not a redis://host:port/db or rediss:// URL; leave it empty to keep conversations in memory", redactedURL(c.Redis.URL))
+		}
+	}
+	if strings.TrimSpace(c.Database.Path) == "" {
+		bad("database.path", "required: the SQLite file, e.g. ./data/cnsbot.db")
+	}
+	if c.Timezone == "" {
+		bad("timezone", "required: an IANA zone such as Asia/Ho_Chi_Minh")
+	} else if _, err := time.LoadLocation(c.Timezone); err != nil {
+		bad("timezone", "%q is not an IANA zone such as Asia/Ho_Chi_Minh", c.Timezone)
+	}
+	oneOf("locale", c.Locale, "vi", "en")
+	if c.HTTP.Listen != "" {
+		if err := checkListen(c.HTTP.Listen); err != nil {
+			bad("http.listen", "%v; write \"\" to turn it off", err)
+		}
+	}
+	if d := c.Conversation.TTL.Duration(); d < time.Minute {
+		bad("conversation.ttl", "%s is shorter than 1m", c.Conversation.TTL)
+	}
+	if c.Conversation.EditWindow < 0 {
+		bad("conversation.edit_window", "%s is negative; 0 turns editing off", c.Conversation.EditWindow)
+	}
+	between("broadcast.rate_per_second", c.Broadcast.RatePerSecond, 1, 1000)
+	if c.Limits.UserUpdatesPerMinute < 0 {
+		bad("limits.user_updates_per_minute", "%d is negative; 0 turns the limit off", c.Limits.UserUpdatesPerMinute)
+	}
+	between("limits.max_text_length", c.Limits.MaxTextLength, 1, 4096)
+	oneOf("log.level", c.Log.Level, "debug", "info", "warn", "error")
+	oneOf("log.format", c.Log.Format, "auto", "text", "json")
+	return errors.Join(errs...)
+}
+
+// ValidateForRun is Validate plus what running the bot needs: the token, and
+// in webhook mode the public URL and the secret token.
+func (c Config) ValidateForRun() error {
+	var errs []error
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if strings.TrimSpace(c.Telegram.Token) == "" {
+		errs = append(errs, fmt.Errorf("telegram.token: required to run the bot; set %s or telegram.token", EnvTelegramToken))
+	}
+	if c.Telegram.Mode == ModeWebhook {
+		if c.Webhook.PublicURL == "" {
+			errs = append(errs, errors.New("webhook.public_url: required in webhook mode: the https:// URL Telegram posts updates to"))
+		}
+		if c.Webhook.SecretToken == "" {
+			errs = append(errs, fmt.Errorf("webhook.secret_token: required in webhook mode; set %s or webhook.secret_token (1–256 of A-Z a-z 0-9 _ -)", EnvWebhookSecretToken))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkHTTPURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http:// or https:// URL", s)
+	}
+	return nil
+}
+
+// checkPublicURL applies Telegram's webhook rules: HTTPS on port 443, 80, 88
+// or 8443.
+func checkPublicURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("%q is not an https:// URL (Telegram delivers webhooks over HTTPS only)", s)
+	}
+	if p := u.Port(); p != "" && !slices.Contains([]string{"443", "80", "88", "8443"}, p) {
+		return fmt.Errorf("port %s is not one Telegram delivers to: 443, 80, 88, 8443", p)
+	}
+	return nil
+}
+
+func checkListen(addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("%q is not a host:port address such as :8443 or 127.0.0.1:9090", addr)
+	}
+	return nil
+}
+
+// validSecretToken applies Telegram's rule for setWebhook's secret_token.
+func validSecretToken(s string) bool {
+	if len(s) < 1 || len(s) > 256 {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+const redactedMark = "REDACTED"
+
+// redactedURL hides a URL's password.
+func redactedURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return redactedMark
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), redactedMark)
+	}
+	return u.String()
+}
+
+// Redacted returns a copy safe to print: the token, the webhook secret and
+// the Redis password replaced by REDACTED.
+func (c Config) Redacted() Config {
+	if c.Telegram.Token != "" {
+		c.Telegram.Token = redactedMark
+	}
+	if c.Webhook.SecretToken != "" {
+		c.Webhook.SecretToken = redactedMark
+	}
+	if c.Redis.URL != "" {
+		c.Redis.URL = redactedURL(c.Redis.URL)
+	}
+	return c
+}
+
+// String prints the redacted configuration as YAML.
+func (c Config) String() string {
+	out, err := yaml.Marshal(c.Redacted().plain())
+	if err != nil {
+		return "config: " + err.Error()
+	}
+	return string(out)
+}
+
+// GoString keeps %#v from printing secrets.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue logs the redacted configuration as nested groups.
+func (c Config) LogValue() slog.Value {
+	r := c.Redacted()
+	return slog.GroupValue(
+		slog.Group("telegram", "api_url", r.Telegram.APIURL, "mode", r.Telegram.Mode,
+			"poll_timeout", r.Telegram.PollTimeout.String(), "workers", r.Telegram.Workers, "token", r.Telegram.Token),
+		slog.Group("webhook", "listen", r.Webhook.Listen, "public_url", r.Webhook.PublicURL,
+			"secret_token", r.Webhook.SecretToken, "max_connections", r.Webhook.MaxConnections,
+			"tls", r.Webhook.TLSCert != ""),
+		slog.Group("redis", "url", r.Redis.URL, "key_prefix", r.Redis.KeyPrefix),
+		slog.Group("database", "path", r.Database.Path),
+		slog.String("timezone", r.Timezone),
+		slog.String("locale", r.Locale),
+		slog.Group("http", "listen", r.HTTP.Listen),
+		slog.Group("conversation", "ttl", r.Conversation.TTL.String(), "edit_window", r.Conversation.EditWindow.String()),
+		slog.Group("broadcast", "rate_per_second", r.Broadcast.RatePerSecond),
+		slog.Group("limits", "user_updates_per_minute", r.Limits.UserUpdatesPerMinute, "max_text_length", r.Limits.MaxTextLength),
+		slog.Group("log", "level", r.Log.Level, "format", r.Log.Format),
+	)
+}
+
+// String keeps the token out of prints of the section alone.
+func (t TelegramConfig) String() string {
+	if t.Token != "" {
+		t.Token = redactedMark
+	}
+	return fmt.Sprintf("{token:%s api_url:%s mode:%s poll_timeout:%s workers:%d}", t.Token, t.APIURL, t.Mode, t.PollTimeout, t.Workers)
+}
+
+// String keeps the secret token out of prints of the section alone.
+func (w WebhookConfig) String() string {
+	if w.SecretToken != "" {
+		w.SecretToken = redactedMark
+	}
+	return fmt.Sprintf("{listen:%s public_url:%s secret_token:%s max_connections:%d tls_cert:%s tls_key:%s}",
+		w.Listen, w.PublicURL, w.SecretToken, w.MaxConnections, w.TLSCert, w.TLSKey)
+}
+
+// String keeps the Redis password out of prints of the section alone.
+func (r RedisConfig) String() string {
+	return fmt.Sprintf("{url:%s key_prefix:%s}", redactedURL(r.URL), r.KeyPrefix)
+}
+
+// plain converts c to a type without the String methods, so marshalling
+// does not recurse through them.
+func (c Config) plain() any {
+	type config Config
+	return config(c)
+}
