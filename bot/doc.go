@@ -1,0 +1,7 @@
+// Package bot is cnsbot's Telegram edge: it builds the go-telegram/bot
+// client, parses commands, dispatches updates (each chat in arrival order,
+// different chats in parallel, bounded), and runs every update through one
+// pipeline — panic recovery, update_id dedupe, flood limit, a per-user lock,
+// the handler, and the rendering of a returned error in the user's locale.
+// It also serves the webhook. Features live in package handlers.
+package bot

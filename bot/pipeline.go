@@ -1,0 +1,219 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"cnsbot"
+	"cnsbot/handlers"
+	"cnsbot/locales"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// Log attribute keys, constant so that log queries stay stable.
+const (
+	AttrUpdateID = "update_id"
+	AttrChatID   = "chat_id"
+	AttrUserID   = "user_id"
+	AttrHandler  = "handler"
+	AttrError    = "err"
+)
+
+// Locker serialises one user's updates across bot processes.
+type Locker interface {
+	Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Duration) (unlock func(), err error)
+}
+
+// Pipeline handles one update end to end. It is shared by the Telegram
+// dispatcher, the webhook and the terminal shell.
+type Pipeline struct {
+	Handler       func(ctx context.Context, u *handlers.Update) error
+	Updates       cnsbot.UpdateLog // nil: no dedupe
+	Locks         Locker           // nil: no cross-process lock
+	Catalog       *locales.Catalog
+	Sender        handlers.Sender
+	Logger        *slog.Logger
+	Flood         *FloodLimiter // nil: no flood limit
+	BotUsername   string
+	DefaultLocale string
+	// Timeout bounds one update's handling so that a stuck dependency
+	// cannot hold a chat's queue forever.
+	Timeout time.Duration
+	// Token is redacted from anything logged.
+	Token string
+	// OnHandled, when set, is called after each update (tests, metrics).
+	OnHandled func(updateID int64, err error)
+}
+
+// Handle runs one update through recover, dedupe, flood limit, lock, the
+// handler and error rendering. It never panics and never returns an error:
+// what goes wrong is logged and, where it makes sense, told to the user.
+func (p *Pipeline) Handle(ctx context.Context, upd *models.Update) {
+	u := p.parse(upd)
+	info := &cnsbot.RequestInfo{UpdateID: upd.ID, ChatID: u.ChatID, UserID: u.UserID}
+	ctx = cnsbot.WithRequestInfo(ctx, info)
+	if p.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, p.Timeout)
+		defer cancel()
+	}
+	err := p.handle(ctx, u)
+	if err != nil {
+		p.renderError(ctx, u, info, err)
+	}
+	if p.OnHandled != nil {
+		p.OnHandled(upd.ID, err)
+	}
+}
+
+func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	if p.Updates != nil {
+		first, err := p.Updates.ClaimUpdate(ctx, u.ID)
+		if err != nil {
+			return fmt.Errorf("claim update: %w", err)
+		} else if !first {
+			p.logger().Debug("duplicate update ignored", AttrUpdateID, u.ID)
+			return nil
+		}
+	}
+	if p.Flood != nil && u.UserID != 0 {
+		switch p.Flood.Allow(u.UserID) {
+		case FloodWarn:
+			return cnsbot.Errorf(cnsbot.EINVALID, "flood.warning")
+		case FloodDrop:
+			return nil
+		}
+	}
+	if p.Locks != nil && u.UserID != 0 {
+		unlock, err := p.Locks.Lock(ctx, cnsbot.ConversationKey{ChatID: u.ChatID, UserID: u.UserID}, lockTTL)
+		if cnsbot.ErrorCode(err) == cnsbot.EUNAVAILABLE {
+			// Without the shared store the lock cannot be taken; the
+			// per-chat queue still orders this process's updates, and the
+			// handler answers for itself what needs the store.
+			p.logger().Warn("user lock unavailable", AttrUpdateID, u.ID, AttrError, p.redact(err))
+		} else if err != nil {
+			return fmt.Errorf("lock user: %w", err)
+		} else {
+			defer unlock()
+		}
+	}
+	return p.Handler(ctx, u)
+}
+
+// lockTTL bounds how long a crashed process can hold a user's lock.
+const lockTTL = 2 * time.Minute
+
+// parse fills the Update the handlers see.
+func (p *Pipeline) parse(upd *models.Update) *handlers.Update {
+	u := &handlers.Update{Update: upd}
+	if from := u.From(); from != nil {
+		u.UserID = from.ID
+	}
+	switch {
+	case upd.Message != nil:
+		u.ChatID = upd.Message.Chat.ID
+		u.Private = upd.Message.Chat.Type == models.ChatTypePrivate
+		if cmd, ok := ParseCommand(upd.Message, p.BotUsername); ok {
+			u.Command, u.Args = cmd.Name, cmd.Args
+		}
+	case upd.CallbackQuery != nil:
+		if m := upd.CallbackQuery.Message.Message; m != nil {
+			u.ChatID = m.Chat.ID
+			u.Private = m.Chat.Type == models.ChatTypePrivate
+		} else if upd.CallbackQuery.Message.InaccessibleMessage != nil {
+			u.ChatID = upd.CallbackQuery.Message.InaccessibleMessage.Chat.ID
+		}
+	case upd.MyChatMember != nil:
+		u.ChatID = upd.MyChatMember.Chat.ID
+		u.Private = upd.MyChatMember.Chat.Type == models.ChatTypePrivate
+	case upd.EditedMessage != nil:
+		u.ChatID = upd.EditedMessage.Chat.ID
+	}
+	if u.ChatID == 0 {
+		u.ChatID = u.UserID
+	}
+	return u
+}
+
+// renderError tells the user what went wrong, once, in their locale, and
+// logs internal errors with the update's attributes.
+func (p *Pipeline) renderError(ctx context.Context, u *handlers.Update, info *cnsbot.RequestInfo, err error) {
+	code := cnsbot.ErrorCode(err)
+	lang := info.Locale
+	if lang == "" {
+		if from := u.From(); from != nil && from.LanguageCode != "" {
+			lang = locales.Normalize(from.LanguageCode)
+		} else {
+			lang = p.DefaultLocale
+		}
+	}
+	key, args := cnsbot.ErrorKey(err), cnsbot.ErrorArgs(err)
+	if code == cnsbot.EINTERNAL {
+		key, args = "error.internal", nil
+		p.logger().Error("handle update", AttrUpdateID, u.ID, AttrChatID, u.ChatID, AttrUserID, u.UserID, AttrError, p.redact(err))
+	} else {
+		p.logger().Debug("handle update", AttrUpdateID, u.ID, AttrChatID, u.ChatID, "code", code, "key", key)
+	}
+	if p.Sender == nil {
+		return
+	}
+	text := p.Catalog.T(lang, key, args)
+	// The handler's context may have run out; the apology still goes out.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var sendErr error
+	if cq := u.CallbackQuery; cq != nil {
+		_, sendErr = p.Sender.AnswerCallbackQuery(sendCtx, &tgbot.AnswerCallbackQueryParams{
+			CallbackQueryID: cq.ID, Text: stripTags(text), ShowAlert: code != cnsbot.EINVALID,
+		})
+	} else if u.ChatID != 0 && u.MyChatMember == nil {
+		_, sendErr = p.Sender.SendMessage(sendCtx, &tgbot.SendMessageParams{
+			ChatID: u.ChatID, Text: text, ParseMode: models.ParseModeHTML,
+		})
+	}
+	if sendErr != nil {
+		p.logger().Warn("send error reply", AttrUpdateID, u.ID, AttrChatID, u.ChatID, AttrError, p.redact(sendErr))
+	}
+}
+
+// redact returns err's text without the bot token: the library's errors
+// carry request URLs, and those carry the token.
+func (p *Pipeline) redact(err error) string { return Redact(err, p.Token) }
+
+// Redact returns err's text with every occurrence of token replaced.
+func Redact(err error, token string) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if token != "" {
+		s = strings.ReplaceAll(s, token, "<token>")
+	}
+	return s
+}
+
+func (p *Pipeline) logger() *slog.Logger {
+	if p.Logger == nil {
+		return slog.Default()
+	}
+	return p.Logger
+}
+
+// stripTags removes the few HTML tags locale texts use: callback answers are
+// plain text.
+func stripTags(s string) string {
+	r := strings.NewReplacer("<b>", "", "</b>", "", "<i>", "", "</i>", "", "<code>", "", "</code>", "",
+		"&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", "\"", "&#34;", "\"", "&#39;", "'")
+	return r.Replace(s)
+}

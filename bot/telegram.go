@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// AllowedUpdates are the update types cnsbot asks Telegram for.
+var AllowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
+// Options configure the Telegram edge.
+type Options struct {
+	Token       string
+	APIURL      string        // Telegram's or any Bot API-compatible server
+	PollTimeout time.Duration // long-poll timeout of getUpdates
+	MaxActive   int           // chats handled in parallel
+	Logger      *slog.Logger
+	// InitialOffset resumes polling after the last update this bot handled.
+	InitialOffset int64
+}
+
+// Bot is the running Telegram edge: the library client, the dispatcher and
+// the pipeline every update goes through.
+type Bot struct {
+	TG         *tgbot.Bot
+	Pipeline   *Pipeline
+	Dispatcher *Dispatcher
+	Username   string
+	opts       Options
+}
+
+// NewHTTPClient returns the client the library sends with. The default
+// http.Client keeps only two idle connections per host, so a busy bot opens
+// a new TLS connection for most requests; this one keeps them alive.
+func NewHTTPClient(pollTimeout time.Duration) *http.Client {
+	return &http.Client{
+		// A long poll holds its request for pollTimeout; leave room for it.
+		Timeout: pollTimeout + 15*time.Second,
+		Transport: &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:        256,
+			MaxIdleConnsPerHost: 128,
+			MaxConnsPerHost:     0,
+			IdleConnTimeout:     90 * time.Second,
+			TLSHandshakeTimeout: 10 * time.Second,
+			ForceAttemptHTTP2:   true,
+		},
+	}
+}
+
+// New builds the library client around p, wires the dispatcher in front of
+// it and asks getMe for the bot's username (used to accept /cmd@BotName).
+func New(ctx context.Context, opts Options, p *Pipeline) (*Bot, error) {
+	if opts.PollTimeout <= 0 {
+		opts.PollTimeout = 30 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	b := &Bot{Pipeline: p, opts: opts}
+	b.Dispatcher = NewDispatcher(opts.MaxActive, p.Handle)
+	tgOpts := []tgbot.Option{
+		tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(opts.PollTimeout, NewHTTPClient(opts.PollTimeout)),
+		// One library worker calls our default handler in arrival order;
+		// the dispatcher does the parallel part per chat.
+		tgbot.WithNotAsyncHandlers(),
+		tgbot.WithWorkers(1),
+		tgbot.WithUpdatesChannelCap(128),
+		tgbot.WithAllowedUpdates(AllowedUpdates),
+		tgbot.WithDefaultHandler(func(ctx context.Context, _ *tgbot.Bot, upd *models.Update) {
+			b.Dispatcher.Dispatch(ctx, upd)
+		}),
+		tgbot.WithErrorsHandler(func(err error) {
+			opts.Logger.Warn("telegram", AttrError, Redact(err, opts.Token))
+		}),
+	}
+	if opts.APIURL != "" {
+		tgOpts = append(tgOpts, tgbot.WithServerURL(opts.APIURL))
+	}
+	if opts.InitialOffset > 0 {
+		tgOpts = append(tgOpts, tgbot.WithInitialOffset(opts.InitialOffset))
+	}
+	tg, err := tgbot.New(opts.Token, tgOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("new telegram client: %s", Redact(err, opts.Token))
+	}
+	b.TG = tg
+	p.Sender = tg
+	p.Token = opts.Token
+	me, err := tg.GetMe(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("telegram getMe: %s", Redact(err, opts.Token))
+	}
+	b.Username = me.Username
+	p.BotUsername = me.Username
+	return b, nil
+}
+
+// RunPolling deletes any webhook (a webhook and getUpdates exclude each
+// other) and long-polls until ctx ends.
+func (b *Bot) RunPolling(ctx context.Context) error {
+	if _, err := b.TG.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("delete webhook: %s", Redact(err, b.opts.Token))
+	}
+	b.TG.Start(ctx)
+	return nil
+}
+
+// SetWebhook registers publicURL with Telegram, with the secret token and
+// the allowed updates.
+func (b *Bot) SetWebhook(ctx context.Context, publicURL, secret string, maxConnections int) error {
+	_, err := b.TG.SetWebhook(ctx, &tgbot.SetWebhookParams{
+		URL: publicURL, SecretToken: secret, MaxConnections: maxConnections, AllowedUpdates: AllowedUpdates,
+	})
+	if err != nil {
+		return fmt.Errorf("set webhook: %s", Redact(err, b.opts.Token))
+	}
+	return nil
+}
+
+// Drain waits until the updates already taken in are handled, or ctx ends.
+func (b *Bot) Drain(ctx context.Context) error { return b.Dispatcher.Wait(ctx) }
+
+// MaxWebhookBody bounds a webhook request body; Telegram's updates are far
+// smaller, anything bigger is not from Telegram.
+const MaxWebhookBody = 1 << 20
+
+// WebhookHandler returns our own webhook endpoint, used instead of the
+// library's (which answers 200 to anything): POST only, a size limit, a
+// constant-time secret check, a decoded update, then 200.
+func WebhookHandler(secret string, dispatch func(ctx context.Context, upd *models.Update) bool, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		} else if err != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		var upd models.Update
+		if err := json.Unmarshal(body, &upd); err != nil || upd.ID == 0 {
+			logger.Warn("webhook: undecodable update", "bytes", len(body))
+			http.Error(w, "bad update", http.StatusBadRequest)
+			return
+		}
+		if !dispatch(r.Context(), &upd) {
+			// Not taken in: Telegram will deliver it again.
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}

@@ -1,0 +1,99 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"cnsbot"
+
+	tgbot "github.com/go-telegram/bot"
+)
+
+// Callback is parsed callback data: "feature:action[:id[:version]]". ids are
+// short decimal numbers so that the data stays well under Telegram's 64
+// bytes; Version ties a button to the conversation state it was drawn for.
+type Callback struct {
+	Feature string
+	Action  string
+	ID      int64
+	Version int
+}
+
+// String encodes c as callback data.
+func (c Callback) String() string {
+	s := c.Feature + ":" + c.Action
+	if c.ID != 0 || c.Version != 0 {
+		s += ":" + strconv.FormatInt(c.ID, 10)
+	}
+	if c.Version != 0 {
+		s += ":" + strconv.Itoa(c.Version)
+	}
+	return s
+}
+
+// maxCallbackData is Telegram's limit on callback_data, in bytes.
+const maxCallbackData = 64
+
+// ParseCallback reads callback data. Anything malformed is EINVALID with the
+// stale-button text: the user pressed something we did not draw.
+func ParseCallback(data string) (Callback, error) {
+	bad := cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
+	if data == "" || len(data) > maxCallbackData {
+		return Callback{}, bad
+	}
+	parts := strings.Split(data, ":")
+	if len(parts) < 2 || len(parts) > 4 || parts[0] == "" || parts[1] == "" {
+		return Callback{}, bad
+	}
+	c := Callback{Feature: parts[0], Action: parts[1]}
+	if len(parts) > 2 {
+		id, err := strconv.ParseInt(parts[2], 10, 64)
+		if err != nil || id < 0 {
+			return Callback{}, bad
+		}
+		c.ID = id
+	}
+	if len(parts) > 3 {
+		v, err := strconv.Atoi(parts[3])
+		if err != nil || v < 0 {
+			return Callback{}, bad
+		}
+		c.Version = v
+	}
+	return c, nil
+}
+
+func (r *Router) handleCallback(ctx context.Context, req *request) error {
+	cb, err := ParseCallback(req.CallbackQuery.Data)
+	if err != nil {
+		return err
+	}
+	switch {
+	case cb.Feature == "join" && cb.Action == "unit":
+		return r.joinChooseUnit(ctx, req, cb)
+	case req.member == nil:
+		return cnsbot.Errorf(cnsbot.ENOTREADY, "start.need_registration")
+	case cb.Feature == "lang":
+		return r.setLanguage(ctx, req, cb)
+	case cb.Feature == "join" && (cb.Action == "ok" || cb.Action == "no"):
+		return r.decideJoin(ctx, req, cb)
+	}
+	return cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
+}
+
+// isNotModified reports Telegram's harmless "message is not modified": the
+// edit asked for what the message already shows.
+func isNotModified(err error) bool {
+	return errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified")
+}
+
+// staleButton answers a press of a button that no longer applies.
+func (req *request) staleButton(ctx context.Context) error {
+	if err := req.answer(ctx, req.t("error.stale_button")); err != nil {
+		return fmt.Errorf("answer stale button: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,253 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"cnsbot"
+	"cnsbot/locales"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// Services are the domain services the handlers use.
+type Services struct {
+	Members       cnsbot.MemberService
+	Units         cnsbot.UnitService
+	Teams         cnsbot.TeamService
+	Joins         cnsbot.JoinRequestService
+	Conversations cnsbot.ConversationStore
+}
+
+// Router decides what an update means — who sent it, in which state, which
+// command — and calls the feature that handles it.
+type Router struct {
+	Services
+	Catalog *locales.Catalog
+	Sender  Sender
+	Logger  *slog.Logger
+	Now     cnsbot.Clock
+	// ConversationTTL is how long an unfinished flow waits for the user.
+	ConversationTTL time.Duration
+	DefaultLocale   string
+	BotUsername     string
+
+	units unitIndex
+}
+
+// NewRouter returns a router over the services.
+func NewRouter(svc Services, catalog *locales.Catalog) *Router {
+	return &Router{
+		Services: svc, Catalog: catalog, Logger: slog.Default(), Now: time.Now,
+		ConversationTTL: 30 * time.Minute, DefaultLocale: "vi",
+	}
+}
+
+// request is one update being handled, with what the router learned of it.
+type request struct {
+	*Update
+	r      *Router
+	member *cnsbot.Member // nil when the sender is not registered
+	lang   string
+	conv   *cnsbot.Conversation // the sender's unfinished flow, nil when none
+}
+
+// Handle is the handler the bot pipeline calls for every update.
+func (r *Router) Handle(ctx context.Context, u *Update) error {
+	from := u.From()
+	if from == nil || from.IsBot {
+		return nil
+	}
+	if u.MyChatMember != nil {
+		return r.handleMyChatMember(ctx, u)
+	}
+	if u.Update.Message == nil && u.CallbackQuery == nil {
+		return nil // edited messages and the rest carry nothing to act on
+	}
+	req := &request{Update: u, r: r, lang: locales.Normalize(r.DefaultLocale)}
+	if from.LanguageCode != "" {
+		req.lang = locales.Normalize(from.LanguageCode)
+	}
+	m, err := r.Members.FindMemberByTelegramID(ctx, from.ID)
+	if err != nil && !cnsbot.IsNotFound(err) {
+		return fmt.Errorf("find member by telegram id: %w", err)
+	}
+	if m != nil && m.Status != cnsbot.StatusLeft {
+		req.member = m
+		if m.Locale != "" {
+			req.lang = locales.Normalize(m.Locale)
+		}
+		if m.Status == cnsbot.StatusBlocked {
+			// They wrote to us, so they unblocked the bot.
+			active := cnsbot.StatusActive
+			if req.member, err = r.Members.UpdateMember(ctx, m.ID, cnsbot.MemberUpdate{Status: &active}); err != nil {
+				return fmt.Errorf("mark member active: %w", err)
+			}
+		}
+	}
+	if info := cnsbot.RequestInfoFrom(ctx); info != nil {
+		info.Locale = req.lang
+		if req.member != nil {
+			info.MemberID = req.member.ID
+		}
+	}
+	if u.CallbackQuery != nil {
+		return r.handleCallback(ctx, req)
+	}
+	return r.handleMessage(ctx, req)
+}
+
+func (r *Router) handleMessage(ctx context.Context, req *request) error {
+	msg := req.Update.Message
+	if !req.Private && req.Command == "" {
+		// In groups the bot acts on commands only; data entry is private.
+		return nil
+	}
+	if req.Command != "" {
+		switch req.Command {
+		case "huy", "cancel":
+			return r.cancel(ctx, req)
+		case "start":
+			return r.start(ctx, req)
+		}
+	}
+	if err := r.loadConversation(ctx, req); err != nil {
+		return err
+	}
+	if req.member == nil {
+		return r.unregistered(ctx, req, msg)
+	}
+	switch req.Command {
+	case "":
+	case "trogiup", "help":
+		return r.help(ctx, req)
+	case "ngonngu", "language", "lang":
+		return r.language(ctx, req)
+	default:
+		return req.reply(ctx, req.t("command.unknown", "Command", "/"+req.Command), nil)
+	}
+	if msg.Contact != nil {
+		return r.contact(ctx, req)
+	}
+	return req.reply(ctx, req.t("text.not_understood"), nil)
+}
+
+// loadConversation reads the sender's unfinished flow. An expired one is
+// removed and the user told why, once.
+func (r *Router) loadConversation(ctx context.Context, req *request) error {
+	c, err := r.Conversations.GetConversation(ctx, req.convKey())
+	if cnsbot.IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("get conversation: %w", err)
+	}
+	if c.Expired(r.Now()) {
+		if err := r.Conversations.DeleteConversation(ctx, req.convKey()); err != nil {
+			return fmt.Errorf("delete expired conversation: %w", err)
+		}
+		minutes := int(r.ConversationTTL / time.Minute)
+		if err := req.reply(ctx, req.t("draft.expired", "Minutes", minutes), nil); err != nil {
+			return err
+		}
+		return nil
+	}
+	req.conv = c
+	return nil
+}
+
+func (req *request) convKey() cnsbot.ConversationKey {
+	return cnsbot.ConversationKey{ChatID: req.ChatID, UserID: req.UserID}
+}
+
+// saveConversation stores the flow with a fresh TTL.
+func (req *request) saveConversation(ctx context.Context, c *cnsbot.Conversation) error {
+	if err := req.r.Conversations.SaveConversation(ctx, req.convKey(), c, req.r.ConversationTTL); err != nil {
+		return fmt.Errorf("save conversation: %w", err)
+	}
+	req.conv = c
+	return nil
+}
+
+func (req *request) endConversation(ctx context.Context) error {
+	if err := req.r.Conversations.DeleteConversation(ctx, req.convKey()); err != nil {
+		return fmt.Errorf("delete conversation: %w", err)
+	}
+	req.conv = nil
+	return nil
+}
+
+// t renders a locale text in the request's language; args are name, value pairs.
+func (req *request) t(key string, args ...any) string {
+	return req.r.Catalog.T(req.lang, key, argMap(args))
+}
+
+func argMap(args []any) map[string]any {
+	if len(args) == 0 {
+		return nil
+	}
+	m := make(map[string]any, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		name, _ := args[i].(string)
+		m[name] = args[i+1]
+	}
+	return m
+}
+
+// reply sends text (HTML) to the request's chat.
+func (req *request) reply(ctx context.Context, text string, markup models.ReplyMarkup) error {
+	return req.r.send(ctx, req.ChatID, text, markup)
+}
+
+func (r *Router) send(ctx context.Context, chatID int64, text string, markup models.ReplyMarkup) error {
+	_, err := r.Sender.SendMessage(ctx, &tgbot.SendMessageParams{
+		ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup,
+	})
+	if err != nil {
+		return fmt.Errorf("send message: %w", err)
+	}
+	return nil
+}
+
+// edit replaces the text and buttons of the message a callback came from.
+func (req *request) edit(ctx context.Context, text string, markup models.ReplyMarkup) error {
+	msg := req.SourceMessage()
+	if msg == nil {
+		return req.reply(ctx, text, markup)
+	}
+	_, err := req.r.Sender.EditMessageText(ctx, &tgbot.EditMessageTextParams{
+		ChatID: msg.Chat.ID, MessageID: msg.ID, Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup,
+	})
+	if err != nil && !isNotModified(err) {
+		return fmt.Errorf("edit message: %w", err)
+	}
+	return nil
+}
+
+// answer acknowledges a callback query, optionally with a short notice.
+func (req *request) answer(ctx context.Context, text string) error {
+	if req.CallbackQuery == nil {
+		return nil
+	}
+	_, err := req.r.Sender.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{
+		CallbackQueryID: req.CallbackQuery.ID, Text: text,
+	})
+	if err != nil {
+		return fmt.Errorf("answer callback: %w", err)
+	}
+	return nil
+}
+
+// roleName is the role in the request's language.
+func (req *request) roleName(role cnsbot.Role) string { return req.t("role." + string(role)) }
+
+// inlineKeyboard builds an inline keyboard of one button per row.
+func inlineKeyboard(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboardMarkup {
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+func button(text, data string) models.InlineKeyboardButton {
+	return models.InlineKeyboardButton{Text: text, CallbackData: data}
+}

@@ -1,0 +1,113 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"cnsbot"
+	"cnsbot/textvi"
+)
+
+// unitIndex is the unit tree held in memory for name search: a province has
+// a few thousand units, so folding every name once beats a query per key.
+type unitIndex struct {
+	mu      sync.Mutex
+	loaded  time.Time
+	entries []unitEntry
+	byID    map[int64]*cnsbot.Unit
+}
+
+type unitEntry struct {
+	unit *cnsbot.Unit
+	key  string // folded name without its type word
+}
+
+type unitMatch struct {
+	unit  *cnsbot.Unit
+	label string
+	score int
+}
+
+// unitIndexTTL is how long the index is trusted before it is read again.
+const unitIndexTTL = 10 * time.Minute
+
+func (ix *unitIndex) load(ctx context.Context, svc cnsbot.UnitService) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.entries != nil && time.Since(ix.loaded) < unitIndexTTL {
+		return nil
+	}
+	units, err := svc.FindUnits(ctx, cnsbot.UnitFilter{})
+	if err != nil {
+		return fmt.Errorf("load units: %w", err)
+	}
+	ix.entries = make([]unitEntry, 0, len(units))
+	ix.byID = make(map[int64]*cnsbot.Unit, len(units))
+	for _, u := range units {
+		ix.byID[u.ID] = u
+		ix.entries = append(ix.entries, unitEntry{unit: u, key: textvi.StripUnitType(textvi.Fold(u.Name))})
+	}
+	ix.loaded = time.Now()
+	return nil
+}
+
+// search returns up to limit units whose name matches query, exact names
+// first, then names starting with it, then names containing it; lower levels
+// (villages) before higher ones at equal score. Labels name the parent so
+// that two villages called "Bản Phố" can be told apart.
+func (ix *unitIndex) search(ctx context.Context, svc cnsbot.UnitService, query string, limit int) ([]unitMatch, error) {
+	q := textvi.StripUnitType(textvi.Fold(query))
+	if q == "" {
+		return nil, nil
+	}
+	if err := ix.load(ctx, svc); err != nil {
+		return nil, err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var out []unitMatch
+	for _, e := range ix.entries {
+		score := 0
+		switch {
+		case e.key == q:
+			score = 3
+		case strings.HasPrefix(e.key, q+" ") || strings.HasPrefix(e.key, q):
+			score = 2
+		case strings.Contains(e.key, " "+q) || strings.Contains(e.key, q):
+			score = 1
+		default:
+			continue
+		}
+		label := e.unit.DisplayName()
+		if p := ix.byID[e.unit.ParentID]; p != nil {
+			label += " — " + p.DisplayName()
+		}
+		out = append(out, unitMatch{unit: e.unit, label: label, score: score})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		if di, dj := ix.depth(out[i].unit), ix.depth(out[j].unit); di != dj {
+			return di > dj
+		}
+		return textvi.Less(out[i].label, out[j].label)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// depth counts a unit's ancestors; the caller holds ix.mu.
+func (ix *unitIndex) depth(u *cnsbot.Unit) int {
+	d := 0
+	for p := ix.byID[u.ParentID]; p != nil && d < 32; p = ix.byID[p.ParentID] {
+		d++
+	}
+	return d
+}
