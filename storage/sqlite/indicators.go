@@ -115,15 +115,15 @@ func queryIndicators(ctx context.Context, q queryer, query string, args ...any) 
 	for rows.Next() {
 		var ind cnsbot.Indicator
 		var aliases string
-		var min, max sql.NullFloat64
+		var lo, hi sql.NullFloat64
 		if err := rows.Scan(&ind.ID, &ind.Code, &ind.NameVI, &ind.NameEN, &ind.Unit, &ind.Kind, &ind.Aggregation,
-			&ind.Direction, &aliases, &ind.NumeratorLabel, &ind.DenominatorLabel, &min, &max, &ind.Position); err != nil {
+			&ind.Direction, &aliases, &ind.NumeratorLabel, &ind.DenominatorLabel, &lo, &hi, &ind.Position); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(aliases), &ind.Aliases); err != nil {
 			return nil, fmt.Errorf("indicator %q aliases: %w", ind.Code, err)
 		}
-		ind.Min, ind.Max = floatPtr(min), floatPtr(max)
+		ind.Min, ind.Max = floatPtr(lo), floatPtr(hi)
 		inds = append(inds, &ind)
 	}
 	return inds, rows.Err()
