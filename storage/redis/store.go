@@ -1,0 +1,312 @@
+package redis
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"cnsbot"
+)
+
+// Client tuning applied when the URL does not set the option itself. The
+// timeouts are short so that an outage fails a handler within a few seconds
+// instead of hanging it; one retry covers a connection dropped by a restart.
+// No idle connections are kept warm: during an outage they would only add
+// background dials.
+const (
+	defaultPoolSize     = 32
+	defaultDialTimeout  = 1 * time.Second
+	defaultReadTimeout  = 1 * time.Second
+	defaultWriteTimeout = 1 * time.Second
+	defaultPoolTimeout  = 2 * time.Second
+	defaultMaxRetries   = 1
+	defaultDialRetries  = 1
+)
+
+// Lock polling: start fast so an uncontended handover is quick, cap the
+// wait so that fifty waiters do not flood Redis.
+const (
+	lockBackoffMin = 2 * time.Millisecond
+	lockBackoffMax = 50 * time.Millisecond
+	// unlockTimeout bounds the release of a lock. unlock has no context of
+	// its own; if Redis is down the lock lapses after its ttl anyway.
+	unlockTimeout = 2 * time.Second
+)
+
+// unlockScript deletes the lock key only if it still holds our token, so a
+// holder whose lock lapsed never frees the next holder's lock.
+var unlockScript = goredis.NewScript(`
+if redis.call("get", KEYS[1]) == ARGV[1] then
+	return redis.call("del", KEYS[1])
+end
+return 0
+`)
+
+// Store is a cnsbot.ConversationStore in Redis. Create it with NewStore and
+// call Open before use and Close after.
+type Store struct {
+	// URL is the Redis URL, e.g. redis://:password@host:6379/0; query
+	// options such as dial_timeout or pool_size override the defaults.
+	URL string
+	// KeyPrefix starts every key the store writes, e.g. "cnsbot:".
+	KeyPrefix string
+	// Now returns the current time. It decides UpdatedAt and ExpiresAt;
+	// tests replace it. Key TTLs run on Redis' own clock.
+	Now func() time.Time
+
+	client *goredis.Client
+}
+
+var _ cnsbot.ConversationStore = (*Store)(nil)
+
+// NewStore returns a Store for the Redis at url whose keys start with
+// keyPrefix. It does not connect; call Open.
+func NewStore(url, keyPrefix string) *Store {
+	return &Store{URL: url, KeyPrefix: keyPrefix, Now: time.Now}
+}
+
+// Open parses the URL, creates the client and pings the server. A server
+// that cannot be reached is reported as EUNAVAILABLE and leaves the store
+// closed.
+func (s *Store) Open(ctx context.Context) error {
+	opt, err := goredis.ParseURL(s.URL)
+	if err != nil {
+		// A *url.Error repeats the URL, which may carry a password.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return fmt.Errorf("parse redis url: %w", err)
+	}
+	tune(opt)
+	s.client = goredis.NewClient(opt)
+	if err := s.Ping(ctx); err != nil {
+		s.client.Close()
+		s.client = nil
+		return fmt.Errorf("open redis store: %w", err)
+	}
+	return nil
+}
+
+// tune sets the defaults above on every option the URL left unset.
+func tune(opt *goredis.Options) {
+	setDefault(&opt.PoolSize, defaultPoolSize)
+	setDefault(&opt.DialTimeout, defaultDialTimeout)
+	setDefault(&opt.ReadTimeout, defaultReadTimeout)
+	setDefault(&opt.WriteTimeout, defaultWriteTimeout)
+	setDefault(&opt.PoolTimeout, defaultPoolTimeout)
+	setDefault(&opt.MaxRetries, defaultMaxRetries)
+	setDefault(&opt.DialerRetries, defaultDialRetries)
+	// Handlers run with deadlines; let them cut a slow command short.
+	opt.ContextTimeoutEnabled = true
+}
+
+func setDefault[T comparable](p *T, v T) {
+	var zero T
+	if *p == zero {
+		*p = v
+	}
+}
+
+// Close closes the client. It is safe to call on a store that is not open.
+func (s *Store) Close() error {
+	if s.client == nil {
+		return nil
+	}
+	err := s.client.Close()
+	s.client = nil
+	return err
+}
+
+// Ping reports whether Redis answers; EUNAVAILABLE when it does not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	if err := s.client.Ping(ctx).Err(); err != nil {
+		return s.translate(ctx, err, "ping redis")
+	}
+	return nil
+}
+
+// GetConversation returns k's state, or ENOTFOUND when there is none or it
+// is past ExpiresAt + cnsbot.ConversationGrace (Redis normally dropped the
+// key by then; the check covers clock skew between processes).
+func (s *Store) GetConversation(ctx context.Context, k cnsbot.ConversationKey) (*cnsbot.Conversation, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	b, err := s.client.Get(ctx, s.convKey(k)).Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return nil, cnsbot.Errorf(cnsbot.ENOTFOUND, "error.not_found")
+	} else if err != nil {
+		return nil, s.translate(ctx, err, "get conversation "+k.String())
+	}
+	var c cnsbot.Conversation
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("decode conversation %s: %w", k, err)
+	}
+	if !c.ExpiresAt.IsZero() && s.Now().After(c.ExpiresAt.Add(cnsbot.ConversationGrace)) {
+		return nil, cnsbot.Errorf(cnsbot.ENOTFOUND, "error.not_found")
+	}
+	return &c, nil
+}
+
+// SaveConversation writes c under k with a key TTL of ttl +
+// cnsbot.ConversationGrace. On success c carries the stored UpdatedAt (now),
+// ExpiresAt (now + ttl) and bumped Version; on failure c is unchanged.
+func (s *Store) SaveConversation(ctx context.Context, k cnsbot.ConversationKey, c *cnsbot.Conversation, ttl time.Duration) error {
+	if err := s.open(); err != nil {
+		return err
+	} else if c == nil {
+		return errors.New("save conversation: nil conversation")
+	} else if ttl <= 0 {
+		return fmt.Errorf("save conversation %s: ttl %v is not positive", k, ttl)
+	}
+	now := s.Now()
+	next := *c
+	next.UpdatedAt = now
+	next.ExpiresAt = now.Add(ttl)
+	next.Version++
+	b, err := json.Marshal(&next)
+	if err != nil {
+		return fmt.Errorf("encode conversation %s: %w", k, err)
+	}
+	// The key outlives ExpiresAt by the grace period so that the next
+	// message can be answered with "your draft expired".
+	if err := s.client.Set(ctx, s.convKey(k), b, ttl+cnsbot.ConversationGrace).Err(); err != nil {
+		return s.translate(ctx, err, "save conversation "+k.String())
+	}
+	*c = next
+	return nil
+}
+
+// DeleteConversation removes k's state; no error when there is none.
+func (s *Store) DeleteConversation(ctx context.Context, k cnsbot.ConversationKey) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	if err := s.client.Del(ctx, s.convKey(k)).Err(); err != nil {
+		return s.translate(ctx, err, "delete conversation "+k.String())
+	}
+	return nil
+}
+
+// Lock takes k's lock in Redis (SET NX PX ttl with a random token), polling
+// with a growing backoff until it is free or ctx ends. The lock lapses after
+// ttl even if unlock is never called, so ttl must cover the longest handler.
+// unlock deletes the key only while it still holds this token; calling it
+// more than once is harmless.
+func (s *Store) Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Duration) (unlock func(), err error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	} else if ttl <= 0 {
+		return nil, fmt.Errorf("lock conversation %s: ttl %v is not positive", k, ttl)
+	}
+	key := s.lockKey(k)
+	token := newToken()
+
+	wait := lockBackoffMin
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("lock conversation %s: %w", k, err)
+		}
+		ok, err := s.client.SetNX(ctx, key, token, ttl).Result()
+		if err != nil {
+			return nil, s.translate(ctx, err, "lock conversation "+k.String())
+		} else if ok {
+			break
+		}
+
+		// Jitter keeps many waiters from polling in step.
+		t := time.NewTimer(wait/2 + rand.N(wait/2+1))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("lock conversation %s: %w", k, ctx.Err())
+		}
+		wait = min(2*wait, lockBackoffMax)
+	}
+
+	client := s.client
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), unlockTimeout)
+			defer cancel()
+			// An error leaves the key to lapse after ttl; there is no
+			// caller to report it to.
+			_ = unlockScript.Run(ctx, client, []string{key}, token).Err()
+		})
+	}, nil
+}
+
+// SeenOnce records key for ttl and reports whether this call was the first
+// to do so (SET NX), e.g. to handle a Telegram update_id only once across
+// processes. The key is stored as <prefix>seen:<key>.
+func (s *Store) SeenOnce(ctx context.Context, key string, ttl time.Duration) (first bool, err error) {
+	if err := s.open(); err != nil {
+		return false, err
+	} else if ttl <= 0 {
+		return false, fmt.Errorf("mark seen %s: ttl %v is not positive", key, ttl)
+	}
+	first, err = s.client.SetNX(ctx, s.KeyPrefix+"seen:"+key, 1, ttl).Result()
+	if err != nil {
+		return false, s.translate(ctx, err, "mark seen "+key)
+	}
+	return first, nil
+}
+
+func (s *Store) convKey(k cnsbot.ConversationKey) string { return s.KeyPrefix + "conv:" + k.String() }
+func (s *Store) lockKey(k cnsbot.ConversationKey) string { return s.KeyPrefix + "lock:" + k.String() }
+
+// open reports an error when Open has not succeeded, instead of a nil
+// pointer panic in a handler.
+func (s *Store) open() error {
+	if s.client == nil {
+		return errors.New("redis store is not open")
+	}
+	return nil
+}
+
+// translate turns a go-redis error into the application's terms. The
+// caller's own cancellation stays a context error; a reply from Redis
+// that says the command itself is wrong is a bug (EINTERNAL); anything
+// else (no connection, timeouts, a server loading or failing over) means
+// Redis is unavailable.
+func (s *Store) translate(ctx context.Context, err error, what string) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	var rerr goredis.Error
+	if errors.As(err, &rerr) && !transient(err) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return &cnsbot.Error{Code: cnsbot.EUNAVAILABLE, Key: "error.unavailable", Err: fmt.Errorf("%s: %w", what, err)}
+}
+
+// transient reports whether a Redis error reply says the server cannot
+// serve now but will again.
+func transient(err error) bool {
+	return goredis.IsLoadingError(err) || goredis.IsReadOnlyError(err) ||
+		goredis.IsClusterDownError(err) || goredis.IsTryAgainError(err) ||
+		goredis.IsMasterDownError(err) || goredis.IsMaxClientsError(err) ||
+		goredis.IsOOMError(err) || goredis.IsNoReplicasError(err)
+}
+
+// newToken returns a random lock token that no other holder shares.
+func newToken() string {
+	var b [16]byte
+	crand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
