@@ -14,13 +14,15 @@ type fakeDB struct {
 	cnsbot.UnitService
 	cnsbot.IndicatorService
 	cnsbot.MemberService
+	cnsbot.ReportService
 
 	mu      sync.Mutex
 	nextID  int64
 	units   map[string]*cnsbot.Unit
 	inds    map[string]*cnsbot.Indicator
 	members map[string]*cnsbot.Member // by phone
-	calls   int                       // Import* calls
+	reports []*cnsbot.Report
+	calls   int // Import* calls
 
 	gotUnits   []*cnsbot.Unit
 	gotMembers []*cnsbot.Member
@@ -38,7 +40,7 @@ func newFakeDB() *fakeDB {
 }
 
 func (db *fakeDB) services() importer.Services {
-	return importer.Services{Import: db, Units: db, Indicators: db, Members: db}
+	return importer.Services{Import: db, Units: db, Indicators: db, Members: db, Reports: db}
 }
 
 func (db *fakeDB) addUnit(code, parent, level, name string) *cnsbot.Unit {
@@ -126,4 +128,18 @@ func (db *fakeDB) ImportReports(_ context.Context, rs []*cnsbot.Report) error {
 	db.calls++
 	db.gotReports = rs
 	return nil
+}
+
+// FindReports matches the indicator, the unit itself (not its subtree) and
+// the dates, which is all the importer asks.
+func (db *fakeDB) FindReports(_ context.Context, f cnsbot.ReportFilter) ([]*cnsbot.Report, int, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var out []*cnsbot.Report
+	for _, r := range db.reports {
+		if r.IndicatorID == f.IndicatorID && r.UnitID == f.UnitID && r.Date >= f.From && r.Date <= f.To {
+			out = append(out, r)
+		}
+	}
+	return out, len(out), nil
 }

@@ -30,13 +30,16 @@ const (
 var Kinds = []string{KindUnits, KindMembers, KindIndicators, KindTargets, KindValues}
 
 // Services are the domain services an Importer uses. Import writes; Units and
-// Indicators resolve the codes a file refers to; Members, when set, lets a
-// members import report phones that are already on the roster.
+// Indicators resolve the codes a file refers to. The optional ones sharpen
+// the checks: with Members a members import counts the phones it will update,
+// and with Reports a values row that was already imported is reported on its
+// line instead of failing the whole write with ECONFLICT.
 type Services struct {
 	Import     cnsbot.ImportService
 	Units      cnsbot.UnitService
 	Indicators cnsbot.IndicatorService
-	Members    cnsbot.MemberService
+	Members    cnsbot.MemberService // optional
+	Reports    cnsbot.ReportService // optional
 }
 
 // Importer reads import files, checks every row and writes a good file in one
@@ -54,6 +57,10 @@ func NewImporter(svc Services) *Importer {
 type Result struct {
 	Kind string // units, members, ...
 	Rows int    // data rows written
+	// Updated counts the rows whose unit code, indicator code or phone was
+	// already stored: ImportService updates those instead of adding them.
+	// Targets replace their (indicator, unit, period) and are not counted.
+	Updated int
 }
 
 // RowError is one bad row of a file. Line is the file's line number (the
@@ -183,7 +190,7 @@ func (im *Importer) ImportReader(ctx context.Context, kind, format string, r io.
 	if err := write(ctx); err != nil {
 		return nil, fmt.Errorf("import %s: %w", kind, err)
 	}
-	return &Result{Kind: kind, Rows: n}, nil
+	return &Result{Kind: kind, Rows: n, Updated: b.updated}, nil
 }
 
 // invalid returns an EINVALID error for a problem with the file as a whole.
@@ -205,9 +212,10 @@ type column struct {
 // batch holds a file being checked: its rows, where each column is, and the
 // row errors found so far.
 type batch struct {
-	t    *table
-	idx  map[string]int
-	errs []RowError
+	t       *table
+	idx     map[string]int
+	errs    []RowError
+	updated int // rows that update a stored record
 }
 
 // newBatch maps the header to the schema's columns. Missing required columns

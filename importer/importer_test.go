@@ -110,21 +110,34 @@ func TestImportMembers(t *testing.T) {
 	t.Run("ErrDuplicatePhone", func(t *testing.T) {
 		db := newFakeDB()
 		seedUnits(db)
-		db.members["0911111111"] = &cnsbot.Member{ID: 1, Phone: "0911111111"}
 		csv := "full_name,phone,unit_code,role\n" +
 			"A,0912 345 678,T001,member\n" +
 			"B,+84912345678,T002,member\n" +
-			"C,0911111111,T003,member\n" +
 			",0913000000,T003,member\n"
 		_, err := importer.NewImporter(db.services()).ImportReader(ctx, "members", "csv", strings.NewReader(csv))
 		ie := MustImportError(t, err)
 		want := []importer.RowError{
 			{Line: 3, Column: "phone", Value: "+84912345678", Reason: "also on line 2"},
-			{Line: 4, Column: "phone", Value: "0911111111", Reason: "already on the roster"},
-			{Line: 5, Column: "full_name", Reason: "required"},
+			{Line: 4, Column: "full_name", Reason: "required"},
 		}
 		if !reflect.DeepEqual(ie.Rows, want) {
 			t.Fatalf("Rows=%+v, want %+v", ie.Rows, want)
+		}
+	})
+
+	t.Run("PhoneOnRosterIsUpdated", func(t *testing.T) {
+		db := newFakeDB()
+		seedUnits(db)
+		db.members["0911111111"] = &cnsbot.Member{ID: 1, Phone: "0911111111"}
+		csv := "full_name,phone,unit_code,role\n" +
+			"A,0912345678,T001,member\n" +
+			"C,+84 911 111 111,T003,leader\n"
+		res, err := importer.NewImporter(db.services()).ImportReader(ctx, "members", "csv", strings.NewReader(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := *res, (importer.Result{Kind: "members", Rows: 2, Updated: 1}); got != want {
+			t.Fatalf("Result=%+v, want %+v", got, want)
 		}
 	})
 
@@ -355,7 +368,7 @@ func TestImportUnits(t *testing.T) {
 		db := newFakeDB()
 		db.addUnit("10", "", "province", "Lào Cai")
 		csv := "code,parent_code,level,name,valid_from,valid_to\n" +
-			"10,,province,Lào Cai,,\n" + // 2: exists
+			"10,,province,Lào Cai,,\n" + // 2: stored already: fine, it is updated
 			"A,B,commune,A,,\n" + // 3: cycle with B
 			"B,A,commune,B,,\n" +
 			"C,10,commune,,,\n" + // 5: no name
@@ -363,10 +376,11 @@ func TestImportUnits(t *testing.T) {
 			"D,ZZ,commune,D,,\n" + // 7: unknown parent
 			"E,10,,E,,\n" + // 8: no level
 			"F,10,commune,F,2025-07-01,2025-06-30\n" + // 9: to before from
-			"G,10,commune,G,32/01/2025,\n" // 10: bad date
+			"G,10,commune,G,32/01/2025,\n" + // 10: bad date
+			"H,H,commune,H,,\n" // 11: its own parent
 		_, err := importer.NewImporter(db.services()).ImportReader(ctx, "units", "csv", strings.NewReader(csv))
 		ie := MustImportError(t, err)
-		if got, want := ie.Lines(), []int{2, 3, 5, 6, 7, 8, 9, 10}; !reflect.DeepEqual(got, want) {
+		if got, want := ie.Lines(), []int{3, 5, 6, 7, 8, 9, 10, 11}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("Lines=%v, want %v\n%v", got, want, err)
 		}
 		if db.calls != 0 {
@@ -406,7 +420,7 @@ func TestImportIndicators(t *testing.T) {
 		db := newFakeDB()
 		db.addIndicator("DVC", cnsbot.KindActivity, "người")
 		csv := "code,name_vi,name_en,unit,kind,aggregation,direction,aliases,min,max\n" +
-			"DVC,Dịch vụ công,,người,activity,sum,higher,,,\n" + // exists
+			"DVC,Dịch vụ công,,người,activity,sum,higher,,,\n" + // stored already: updated
 			"QR,QR,,hộ,team,sum,higher,,,\n" + // bad kind
 			"qr,QR,,hộ,activity,avg,higher,,,\n" + // duplicate code, bad aggregation
 			"HO,Hộ,,hộ,activity,sum,up,,,\n" + // bad direction
@@ -414,10 +428,10 @@ func TestImportIndicators(t *testing.T) {
 			"Y,Y,,y,activity,sum,higher,,abc,\n" // bad min
 		_, err := importer.NewImporter(db.services()).ImportReader(ctx, "indicators", "csv", strings.NewReader(csv))
 		ie := MustImportError(t, err)
-		if got, want := ie.Lines(), []int{2, 3, 4, 5, 6, 7}; !reflect.DeepEqual(got, want) {
+		if got, want := ie.Lines(), []int{3, 4, 5, 6, 7}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("Lines=%v, want %v\n%v", got, want, err)
 		}
-		if got, want := len(ie.Rows), 7; got != want {
+		if got, want := len(ie.Rows), 6; got != want {
 			t.Fatalf("%d errors, want %d:\n%v", got, want, err)
 		}
 	})
@@ -503,10 +517,15 @@ func TestImportValues(t *testing.T) {
 			"CT02,10,,90,,\n" + // no date
 			"CT02,082,20/07/2023,,,\n" + // no value
 			"CT02,082,22/07/2023,1,,\n" +
-			"CT02,082,2023-07-22,2,,\n" // same fact twice
+			"CT02,082,2023-07-22,2,,\n" + // same fact twice
+			"CT02,10,21/7/2023,95,,\n" // 11: imported in OK above
+		db.reports = append(db.reports, db.gotReports...)
 		_, err := importer.NewImporter(db.services()).ImportReader(ctx, "values", "csv", strings.NewReader(csv))
 		ie := MustImportError(t, err)
-		if got, want := ie.Lines(), []int{2, 3, 4, 5, 6, 7, 8, 10}; !reflect.DeepEqual(got, want) {
+		if got, want := ie.Rows[len(ie.Rows)-1].Error(), "line 11: already imported: correct the stored value instead"; got != want {
+			t.Fatalf("last error %q, want %q", got, want)
+		}
+		if got, want := ie.Lines(), []int{2, 3, 4, 5, 6, 7, 8, 10, 11}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("Lines=%v, want %v\n%v", got, want, err)
 		}
 		if db.calls != 0 {

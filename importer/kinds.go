@@ -72,8 +72,9 @@ func (r *resolver) indicator(ctx context.Context, code string) (*cnsbot.Indicato
 	return ind, nil
 }
 
-// units checks a units file: codes unique and new, parents in the database
-// or in the file, no cycles, dates valid. Units are written parents first.
+// units checks a units file: codes unique in the file, parents in the
+// database or in the file, no cycles in the file, dates valid. Units are
+// written parents first; a code already stored is updated.
 func (im *Importer) units(ctx context.Context, b *batch) (int, func(context.Context) error, error) {
 	res := newResolver(im.svc)
 	if !b.has("level") && !b.has("type") {
@@ -104,7 +105,7 @@ func (im *Importer) units(ctx context.Context, b *batch) (int, func(context.Cont
 				return 0, nil, err
 			}
 			if existing != nil {
-				b.fail(rec, "code", u.Code, "a unit with this code already exists")
+				b.updated++ // ImportUnits upserts by code
 			}
 			r := &row{rec: rec, u: u}
 			byCode[u.Code] = r
@@ -196,7 +197,7 @@ func (im *Importer) units(ctx context.Context, b *batch) (int, func(context.Cont
 }
 
 // members checks a members file: names, phones (normalised, unique in the
-// file and not yet on the roster), units that exist, roles.
+// file), units that exist, roles. A phone already on the roster is updated.
 func (im *Importer) members(ctx context.Context, b *batch) (int, func(context.Context) error, error) {
 	res := newResolver(im.svc)
 	var ms []*cnsbot.Member
@@ -219,8 +220,7 @@ func (im *Importer) members(ctx context.Context, b *batch) (int, func(context.Co
 			if im.svc.Members != nil {
 				_, err := im.svc.Members.FindMemberByPhone(ctx, m.Phone)
 				if err == nil {
-					b.fail(rec, "phone", raw, "already on the roster")
-					ok = false
+					b.updated++ // ImportMembers upserts by phone
 				} else if !cnsbot.IsNotFound(err) {
 					return 0, nil, fmt.Errorf("find member by phone: %w", err)
 				}
@@ -261,8 +261,9 @@ func (im *Importer) members(ctx context.Context, b *batch) (int, func(context.Co
 	}, nil
 }
 
-// indicators checks an indicators file: codes unique and new, kind,
-// aggregation and direction known, bounds that are numbers.
+// indicators checks an indicators file: codes unique in the file, kind,
+// aggregation and direction known, bounds that are numbers. A code already
+// stored is updated.
 func (im *Importer) indicators(ctx context.Context, b *batch) (int, func(context.Context) error, error) {
 	res := newResolver(im.svc)
 	var inds []*cnsbot.Indicator
@@ -283,8 +284,7 @@ func (im *Importer) indicators(ctx context.Context, b *batch) (int, func(context
 					return 0, nil, err
 				}
 				if existing != nil {
-					b.fail(rec, "code", code, "an indicator with this code already exists")
-					ok = false
+					b.updated++ // ImportIndicators upserts by code
 				}
 			}
 		}
@@ -534,9 +534,37 @@ func (im *Importer) values(ctx context.Context, b *batch) (int, func(context.Con
 			continue
 		}
 		seen[r.IdempotencyKey] = rec.line
+		if im.svc.Reports != nil {
+			dup, err := imported(ctx, im.svc.Reports, r)
+			if err != nil {
+				return 0, nil, err
+			}
+			if dup {
+				b.fail(rec, "", "", "already imported: correct the stored value instead")
+				continue
+			}
+		}
 		rs = append(rs, r)
 	}
 	return len(b.t.rows), func(ctx context.Context) error {
 		return im.svc.Import.ImportReports(ctx, rs)
 	}, nil
+}
+
+// imported reports whether a report with r's idempotency key is stored: the
+// same indicator, unit and date from an earlier import.
+func imported(ctx context.Context, reports cnsbot.ReportService, r *cnsbot.Report) (bool, error) {
+	// UnitID selects a subtree; the key comparison keeps the unit itself.
+	found, _, err := reports.FindReports(ctx, cnsbot.ReportFilter{
+		IndicatorID: r.IndicatorID, UnitID: r.UnitID, From: r.Date, To: r.Date, WithRevoked: true,
+	})
+	if err != nil {
+		return false, fmt.Errorf("find reports: %w", err)
+	}
+	for _, f := range found {
+		if f.IdempotencyKey == r.IdempotencyKey {
+			return true, nil
+		}
+	}
+	return false, nil
 }
