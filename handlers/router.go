@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	"cnsbot"
 	"cnsbot/locales"
@@ -34,6 +35,8 @@ type Router struct {
 	ConversationTTL time.Duration
 	DefaultLocale   string
 	BotUsername     string
+	// MaxTextLength refuses longer texts politely (limits.max_text_length).
+	MaxTextLength int
 
 	units unitIndex
 }
@@ -42,7 +45,7 @@ type Router struct {
 func NewRouter(svc Services, catalog *locales.Catalog) *Router {
 	return &Router{
 		Services: svc, Catalog: catalog, Logger: slog.Default(), Now: time.Now,
-		ConversationTTL: 30 * time.Minute, DefaultLocale: "vi",
+		ConversationTTL: 30 * time.Minute, DefaultLocale: "vi", MaxTextLength: 4096,
 	}
 }
 
@@ -105,6 +108,9 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 	if !req.Private && req.Command == "" {
 		// In groups the bot acts on commands only; data entry is private.
 		return nil
+	}
+	if r.MaxTextLength > 0 && utf8.RuneCountInString(msg.Text) > r.MaxTextLength {
+		return cnsbot.Errorf(cnsbot.EINVALID, "error.too_long", "Max", r.MaxTextLength)
 	}
 	if req.Command != "" {
 		switch req.Command {

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"cnsbot/bot"
+	"cnsbot/handlers"
+)
+
+// shutdownTimeout bounds how long SIGTERM waits for updates in flight.
+const shutdownTimeout = 30 * time.Second
+
+// handlerTimeout bounds one update's handling.
+const handlerTimeout = 60 * time.Second
+
+// runBot is `cnsbot run`: the bot on Telegram (or any Bot API server).
+func (m *Main) runBot(ctx context.Context, args []string) error {
+	fs, configPath := m.flagSet("run")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	if err := cfg.ValidateForRun(); err != nil {
+		return err
+	}
+	a, err := m.openApp(cfg)
+	if err != nil {
+		return err
+	}
+	if err := m.openConversations(ctx, a); err != nil {
+		return err
+	}
+	router, pipeline := newRouterAndPipeline(a)
+	var lastUpdate atomic.Int64
+	pipeline.OnHandled = func(int64, error) { lastUpdate.Store(time.Now().Unix()) }
+
+	b, err := bot.New(ctx, bot.Options{
+		Token:       cfg.Telegram.Token,
+		APIURL:      cfg.Telegram.APIURL,
+		PollTimeout: cfg.Telegram.PollTimeout.Duration(),
+		MaxActive:   cfg.Telegram.Workers,
+		Logger:      a.Logger,
+	}, pipeline)
+	if err != nil {
+		return err
+	}
+	router.Sender, router.BotUsername = b.TG, b.Username
+	a.Logger.Info("cnsbot started", "version", Version(), "bot", b.Username, "mode", cfg.Telegram.Mode,
+		"database", cfg.Database.Path, "redis", redactedURL(cfg.Redis.URL))
+
+	if cfg.HTTP.Listen != "" {
+		srv := &http.Server{Addr: cfg.HTTP.Listen, Handler: healthHandler(a, &lastUpdate), ReadHeaderTimeout: 5 * time.Second}
+		go func() {
+			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.Logger.Error("health server", "err", err)
+			}
+		}()
+		m.onClose(func() error { return srv.Close() })
+	}
+
+	if cfg.Telegram.Mode == "webhook" {
+		return m.runWebhook(ctx, a, b)
+	}
+	if err := b.RunPolling(ctx); err != nil {
+		return err
+	}
+	a.Logger.Info("stopping: finishing updates in flight")
+	drainCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	return b.Drain(drainCtx)
+}
+
+// newRouterAndPipeline wires the handlers and the update pipeline over the
+// app's services. The Sender is set once the Telegram client exists.
+func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
+	router := handlers.NewRouter(handlers.Services{
+		Members: a.Members, Units: a.Units, Teams: a.Teams, Joins: a.Joins, Conversations: a.Conversations,
+	}, a.Catalog)
+	router.Logger = a.Logger
+	router.ConversationTTL = a.Config.Conversation.TTL.Duration()
+	router.DefaultLocale = a.Config.Locale
+	router.MaxTextLength = a.Config.Limits.MaxTextLength
+	pipeline := &bot.Pipeline{
+		Handler:       router.Handle,
+		Updates:       a.UpdateLog,
+		Locks:         a.Conversations,
+		Catalog:       a.Catalog,
+		Logger:        a.Logger,
+		Flood:         bot.NewFloodLimiter(a.Config.Limits.UserUpdatesPerMinute),
+		DefaultLocale: a.Config.Locale,
+		Timeout:       handlerTimeout,
+	}
+	return router, pipeline
+}
+
+// runWebhook serves Telegram's webhook deliveries until ctx ends.
+func (m *Main) runWebhook(ctx context.Context, a *App, b *bot.Bot) error {
+	cfg := a.Config.Webhook
+	u, err := url.Parse(cfg.PublicURL)
+	if err != nil {
+		return fmt.Errorf("webhook.public_url: %w", err)
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	mux := http.NewServeMux()
+	mux.Handle(path, bot.WebhookHandler(cfg.SecretToken, b.Dispatcher.Dispatch, a.Logger))
+	srv := &http.Server{Addr: cfg.Listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- srv.ListenAndServeTLS(cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- srv.ListenAndServe()
+		}
+	}()
+	if err := b.SetWebhook(ctx, cfg.PublicURL, cfg.SecretToken, cfg.MaxConnections); err != nil {
+		return err
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("webhook server: %w", err)
+	case <-ctx.Done():
+	}
+	a.Logger.Info("stopping: finishing updates in flight")
+	drainCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(drainCtx); err != nil {
+		return fmt.Errorf("webhook shutdown: %w", err)
+	}
+	return b.Drain(drainCtx)
+}
+
+// healthHandler serves /healthz: the database and the conversation store
+// reachable, and the time of the last handled update.
+func healthHandler(a *App, lastUpdate *atomic.Int64) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		status := map[string]any{"status": "ok", "database": "ok", "conversations": "ok"}
+		code := http.StatusOK
+		if err := a.DB.SQL().PingContext(ctx); err != nil {
+			status["database"], status["status"], code = "unreachable", "down", http.StatusServiceUnavailable
+		}
+		if err := a.Conversations.Ping(ctx); err != nil {
+			status["conversations"] = "unreachable"
+			if code == http.StatusOK {
+				status["status"] = "degraded"
+			}
+		}
+		if t := lastUpdate.Load(); t > 0 {
+			status["last_update"] = time.Unix(t, 0).UTC().Format(time.RFC3339)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(status)
+	})
+	return mux
+}

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cnsbot/internal/telegramtest"
+	"cnsbot/locales"
+
+	"github.com/alicebob/miniredis/v2"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// syncBuffer is a bytes.Buffer safe for the bot's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testRedisURL is REDIS_URL when set (CI's real server), else a miniredis.
+func testRedisURL(tb testing.TB) string {
+	if u := os.Getenv("REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://" + miniredis.RunT(tb).Addr()
+}
+
+// runMain runs args through a new Main and returns its combined output.
+func runMain(tb testing.TB, ctx context.Context, args ...string) (string, error) {
+	tb.Helper()
+	var out syncBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out}
+	err := m.Run(ctx, args)
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	return out.String(), err
+}
+
+// writeFixture writes the units and members files of a small tree.
+func writeFixture(tb testing.TB, dir string) (units, members string) {
+	tb.Helper()
+	units = filepath.Join(dir, "units.csv")
+	members = filepath.Join(dir, "members.csv")
+	must := func(err error) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	must(os.WriteFile(units, []byte("code,parent_code,level,name\n10,,province,Lào Cai\n085,10,district,Bắc Hà\n02866,085,commune,Bản Phố\n02866-01,02866,village,Làng Mới\n"), 0o644))
+	must(os.WriteFile(members, []byte("họ và tên,số điện thoại,mã đơn vị,vai trò\nSùng Thị Mỷ,0912345678,02866-01,member\nNguyễn Thị Thu Hà,0912000001,10,admin\n"), 0o644))
+	return units, members
+}
+
+// `cnsbot run` against a fake Bot API with Redis: a user registers end to
+// end, and an unfinished registration's draft sits in Redis with a TTL and
+// survives a restart of the bot.
+func TestRunEndToEndWithRedis(t *testing.T) {
+	tg := telegramtest.NewServer(t)
+	dir := t.TempDir()
+	redisURL := testRedisURL(t)
+	prefix := fmt.Sprintf("cnsbot-test-%d:", time.Now().UnixNano())
+	cfgPath := filepath.Join(dir, "cnsbot.yaml")
+	cfg := fmt.Sprintf(`telegram:
+  token: %q
+  api_url: %q
+  poll_timeout: 2s
+redis:
+  url: %q
+  key_prefix: %q
+database:
+  path: %q
+http:
+  listen: ""
+limits:
+  user_updates_per_minute: 0
+log:
+  level: warn
+`, telegramtest.Token, tg.URL(), redisURL, prefix, filepath.Join(dir, "cnsbot.db"))
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	units, members := writeFixture(t, dir)
+	ctx := context.Background()
+	for _, args := range [][]string{{"import", "-config", cfgPath, "units", units}, {"import", "-config", cfgPath, "members", members}} {
+		if out, err := runMain(t, ctx, args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	catalog, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func() (stop func()) {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		var out string
+		go func() {
+			var err error
+			out, err = runMain(t, ctx, "run", "-config", cfgPath)
+			done <- err
+		}()
+		return func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("run: %v\n%s", err, out)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("run did not stop")
+			}
+		}
+	}
+	const wait = 10 * time.Second
+	ids := telegramtest.NewIDs()
+
+	stop := start()
+	const member, stranger = 1001, 1002
+	tg.Push(telegramtest.Contact(ids.Next(), member, member, member, "+84912345678"))
+	if got := tg.WaitMessages(t, member, 1, wait)[0].Text; !strings.Contains(got, "Sùng Thị Mỷ") {
+		t.Fatalf("registration reply=%q", got)
+	}
+	tg.Push(telegramtest.Contact(ids.Next(), stranger, stranger, stranger, "0987654321"))
+	if got, want := tg.WaitMessages(t, stranger, 1, wait)[0].Text, catalog.T("vi", "start.unknown_phone", map[string]any{"Phone": "0987654321"}); got != want {
+		t.Fatalf("unknown phone reply=%q, want %q", got, want)
+	}
+	stop()
+
+	// The draft is in Redis, with a TTL.
+	opt, err := goredis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := goredis.NewClient(opt)
+	defer rc.Close()
+	key := fmt.Sprintf("%sconv:%d:%d", prefix, stranger, stranger)
+	t.Cleanup(func() { rc.Del(context.Background(), key) })
+	ttl, err := rc.TTL(ctx, key).Result()
+	if err != nil || ttl <= 0 {
+		t.Fatalf("TTL(%s)=%v, %v; want a positive TTL", key, ttl, err)
+	}
+	if draft, _ := rc.Get(ctx, key).Result(); !strings.Contains(draft, "0987654321") {
+		t.Fatalf("draft=%q, want the phone", draft)
+	}
+
+	// A new process continues the conversation where it stopped.
+	stop = start()
+	defer stop()
+	tg.Push(telegramtest.Message(ids.Next(), stranger, stranger, "Lò Văn Páo"))
+	if got, want := tg.WaitMessages(t, stranger, 2, wait)[1].Text, catalog.T("vi", "start.ask_unit", nil); got != want {
+		t.Fatalf("after restart=%q, want %q", got, want)
+	}
+}

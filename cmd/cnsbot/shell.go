@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf16"
+
+	"cnsbot"
+	"cnsbot/bot"
+	"cnsbot/demo"
+	"cnsbot/handlers"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// shellBotUsername is the name the shell's bot answers to in /cmd@name.
+const shellBotUsername = "cnsbot"
+
+// shellUserBase is the Telegram user id of the shell's guest; personas
+// chosen with -as get shellUserBase+1, +2, ... so that each keeps its own.
+const shellUserBase = 900_000_000
+
+// runShell is `cnsbot shell`: the bot's handlers in this terminal, on the
+// demo data, with no Telegram token and no Redis.
+func (m *Main) runShell(ctx context.Context, args []string) error {
+	fs, configPath := m.flagSet("shell")
+	as := fs.String("as", "", "talk as the demo `ROLE`: member, team_lead, leader or admin (default: an unregistered guest)")
+	fresh := fs.Bool("fresh", false, "recreate the demo database first (only when it holds the demo data)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	cfg.Redis.URL = "" // the shell never needs Redis
+	if cfg.Log.Level == "info" {
+		cfg.Log.Level = "warn" // keep the conversation readable
+	}
+	if *fresh {
+		if err := m.removeDemoDatabase(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	a, err := m.openApp(cfg)
+	if err != nil {
+		return err
+	}
+	if err := m.ensureDemo(ctx, a); err != nil {
+		return err
+	}
+	if err := m.openConversations(ctx, a); err != nil {
+		return err
+	}
+	userID := int64(shellUserBase)
+	if *as != "" {
+		if userID, err = m.becomePersona(ctx, a, *as); err != nil {
+			return err
+		}
+	}
+	router, pipeline := newRouterAndPipeline(a)
+	pipeline.Updates = nil // the shell's updates are numbered afresh each run
+	pipeline.Flood = nil
+	sh := &shell{out: m.Stdout, lang: a.Config.Locale}
+	router.Sender, pipeline.Sender = sh, sh
+	router.BotUsername, pipeline.BotUsername = shellBotUsername, shellBotUsername
+	return sh.loop(ctx, m.Stdin, pipeline, userID)
+}
+
+// ensureDemo loads the demo data into an empty database.
+func (m *Main) ensureDemo(ctx context.Context, a *App) error {
+	svc := demoServices(a)
+	loaded, err := demo.Loaded(ctx, svc)
+	if err != nil || loaded {
+		return err
+	}
+	units, err := a.Units.FindUnits(ctx, cnsbot.UnitFilter{Limit: 1})
+	if err != nil {
+		return err
+	} else if len(units) > 0 {
+		return nil // a real database: leave it alone
+	}
+	fmt.Fprintln(m.Stderr, "Đang tạo dữ liệu mẫu (chỉ lần đầu, vài giây)… / Creating the demo data (first run only)…")
+	sum, err := demo.Load(ctx, svc, time.Now(), a.Location)
+	if err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	fmt.Fprintln(m.Stderr, sum.String())
+	return nil
+}
+
+func demoServices(a *App) demo.Services {
+	return demo.Services{Import: a.Imports, Units: a.Units, Members: a.Members, Indicators: a.Indicators, Teams: a.Teams}
+}
+
+// removeDemoDatabase deletes the database file when it holds the demo data.
+func (m *Main) removeDemoDatabase(ctx context.Context, cfg Config) error {
+	if _, err := os.Stat(cfg.Database.Path); os.IsNotExist(err) {
+		return nil
+	}
+	a, err := m.openApp(cfg)
+	if err != nil {
+		return err
+	}
+	loaded, err := demo.Loaded(ctx, demoServices(a))
+	if cerr := a.DB.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	} else if !loaded {
+		return fmt.Errorf("-fresh: %s does not hold the demo data; not deleting it", cfg.Database.Path)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(cfg.Database.Path + suffix); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// becomePersona registers the shell's user as the demo persona of role and
+// returns the Telegram user id it talks as.
+func (m *Main) becomePersona(ctx context.Context, a *App, roleName string) (int64, error) {
+	role, ok := cnsbot.ParseRole(roleName)
+	if !ok {
+		return 0, fmt.Errorf("-as %q: not a role (member, team_lead, leader, admin)", roleName)
+	}
+	for i, p := range demo.Personas {
+		if p.Role != role {
+			continue
+		}
+		member, err := a.Members.FindMemberByPhone(ctx, p.Phone)
+		if err != nil {
+			return 0, fmt.Errorf("find demo persona %s: %w", p.Phone, err)
+		}
+		id, active := int64(shellUserBase+1+i), cnsbot.StatusActive
+		if _, err := a.Members.UpdateMember(ctx, member.ID, cnsbot.MemberUpdate{TelegramID: &id, Status: &active}); err != nil {
+			return 0, fmt.Errorf("register demo persona: %w", err)
+		}
+		fmt.Fprintf(m.Stderr, "Bạn là / You are: %s (%s, %s)\n", p.Name, p.Role, p.Note)
+		return id, nil
+	}
+	return 0, fmt.Errorf("-as %q: the demo has no persona with that role", roleName)
+}
+
+// shell is the terminal's Telegram: it prints what the bot sends and turns
+// typed lines into updates. Buttons are shown as numbered choices.
+type shell struct {
+	out  io.Writer
+	lang string
+
+	mu      sync.Mutex
+	msgID   int
+	choices []shellChoice
+}
+
+type shellChoice struct {
+	text    string
+	data    string // callback data; "" for a reply-keyboard button
+	contact bool   // a request_contact button
+	msgID   int    // the message the button belongs to
+}
+
+var _ handlers.Sender = (*shell)(nil)
+
+var tagPattern = regexp.MustCompile(`</?(b|i|u|s|code|pre|a)( [^>]*)?>`)
+
+// plain turns the HTML the bot sends into terminal text.
+func plain(s string) string { return html.UnescapeString(tagPattern.ReplaceAllString(s, "")) }
+
+// SendMessage prints a message and its buttons.
+func (sh *shell) SendMessage(_ context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	sh.msgID++
+	sh.print(p.Text, p.ReplyMarkup, sh.msgID)
+	return &models.Message{ID: sh.msgID, Date: int(time.Now().Unix()), Text: p.Text}, nil
+}
+
+// EditMessageText prints the new text of an earlier message.
+func (sh *shell) EditMessageText(_ context.Context, p *tgbot.EditMessageTextParams) (*models.Message, error) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	sh.print(p.Text, p.ReplyMarkup, p.MessageID)
+	return &models.Message{ID: p.MessageID, Text: p.Text}, nil
+}
+
+// AnswerCallbackQuery prints the notice of a pressed button, if any.
+func (sh *shell) AnswerCallbackQuery(_ context.Context, p *tgbot.AnswerCallbackQueryParams) (bool, error) {
+	if p.Text != "" {
+		sh.mu.Lock()
+		fmt.Fprintf(sh.out, "  ⓘ %s\n", p.Text)
+		sh.mu.Unlock()
+	}
+	return true, nil
+}
+
+// print writes a bot message; the caller holds sh.mu.
+func (sh *shell) print(text string, markup models.ReplyMarkup, msgID int) {
+	fmt.Fprintln(sh.out)
+	for _, line := range strings.Split(plain(text), "\n") {
+		fmt.Fprintf(sh.out, "🤖 %s\n", line)
+	}
+	switch kb := markup.(type) {
+	case *models.InlineKeyboardMarkup:
+		sh.choices = sh.choices[:0]
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				sh.choices = append(sh.choices, shellChoice{text: b.Text, data: b.CallbackData, msgID: msgID})
+			}
+		}
+	case *models.ReplyKeyboardMarkup:
+		sh.choices = sh.choices[:0]
+		for _, row := range kb.Keyboard {
+			for _, b := range row {
+				sh.choices = append(sh.choices, shellChoice{text: b.Text, contact: b.RequestContact})
+			}
+		}
+	case *models.ReplyKeyboardRemove:
+		sh.choices = sh.choices[:0]
+	default:
+		return
+	}
+	for i, c := range sh.choices {
+		fmt.Fprintf(sh.out, "   [%d] %s\n", i+1, c.text)
+	}
+}
+
+// loop reads lines until EOF, /thoat or ctx ends, and hands each as an
+// update to the pipeline.
+func (sh *shell) loop(ctx context.Context, in io.Reader, p *bot.Pipeline, userID int64) error {
+	fmt.Fprintln(sh.out, "cnsbot shell — gõ /start để bắt đầu, số [1] [2]… để bấm nút, /thoat để thoát.")
+	fmt.Fprintln(sh.out, "               type /start to begin, a number to press a button, /quit to leave.")
+	user := models.User{ID: userID, FirstName: "Shell", LanguageCode: sh.lang}
+	chat := models.Chat{ID: userID, Type: models.ChatTypePrivate}
+	scanner := bufio.NewScanner(in)
+	scanner.Buffer(make([]byte, 64*1024), 64*1024)
+	updateID := time.Now().UnixMilli()
+	for {
+		fmt.Fprint(sh.out, "\n> ")
+		if ctx.Err() != nil || !scanner.Scan() {
+			fmt.Fprintln(sh.out)
+			return scanner.Err()
+		}
+		line := strings.TrimSpace(scanner.Text())
+		switch line {
+		case "":
+			continue
+		case "/thoat", "/quit", "/exit":
+			return nil
+		}
+		updateID++
+		upd := &models.Update{ID: updateID}
+		msg := &models.Message{ID: int(updateID % 1_000_000), From: &user, Chat: chat, Date: int(time.Now().Unix())}
+		if choice, ok := sh.choice(line); ok {
+			switch {
+			case choice.contact:
+				fmt.Fprint(sh.out, "📱 Số điện thoại / phone: ")
+				if !scanner.Scan() {
+					return scanner.Err()
+				}
+				msg.Contact = &models.Contact{PhoneNumber: strings.TrimSpace(scanner.Text()), FirstName: user.FirstName, UserID: user.ID}
+				upd.Message = msg
+			case choice.data != "":
+				upd.CallbackQuery = &models.CallbackQuery{
+					ID: strconv.FormatInt(updateID, 10), From: user, Data: choice.data,
+					Message: models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage,
+						Message: &models.Message{ID: choice.msgID, Chat: chat}},
+				}
+			default:
+				msg.Text = choice.text
+				upd.Message = msg
+			}
+		} else {
+			msg.Text = line
+			if strings.HasPrefix(line, "/") {
+				cmd, _, _ := strings.Cut(line, " ")
+				msg.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Length: len(utf16.Encode([]rune(cmd)))}}
+			}
+			upd.Message = msg
+		}
+		p.Handle(ctx, upd)
+	}
+}
+
+// choice returns the button a typed number names.
+func (sh *shell) choice(line string) (shellChoice, bool) {
+	n, err := strconv.Atoi(line)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if err != nil || n < 1 || n > len(sh.choices) {
+		return shellChoice{}, false
+	}
+	return sh.choices[n-1], true
+}
