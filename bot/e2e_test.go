@@ -151,7 +151,7 @@ func TestRegistrationByPhone(t *testing.T) {
 			// The phone as Telegram sends it, with the country code.
 			reg := h.send(t, user, 2, telegramtest.Contact(h.ids.Next(), user, user, user, "+84912345678", opt))
 			want := h.t(lang, "start.registered", "Name", "Sùng Thị Mỷ", "Role", h.t(lang, "role.member"),
-				"Unit", "Thôn Làng Mới", "Team", "Thôn Làng Mới")
+				"Unit", "Thôn Làng Mới, Xã Bản Phố, Huyện Bắc Hà", "Team", "")
 			if reg.Text != want {
 				t.Fatalf("registered=%q, want %q", reg.Text, want)
 			}

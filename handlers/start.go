@@ -159,19 +159,31 @@ func (r *Router) profile(ctx context.Context, req *request) error {
 		"Unit", unit, "Team", team, "Language", req.t("lang.name_"+req.lang)), removeKeyboard())
 }
 
-// unitAndTeam returns the display names of a member's unit and team.
+// unitAndTeam returns a member's unit with its ancestors below the root
+// ("Thôn Làng Mới, Xã Bản Phố, Huyện Bắc Hà") and the team's name when it
+// says more than the unit's.
 func (r *Router) unitAndTeam(ctx context.Context, m *cnsbot.Member) (unit, team string, err error) {
-	u, err := r.Units.FindUnitByID(ctx, m.UnitID)
-	if err != nil {
-		return "", "", fmt.Errorf("find unit %d: %w", m.UnitID, err)
+	var names []string
+	for id, depth := m.UnitID, 0; id != 0 && depth < 16; depth++ {
+		u, err := r.Units.FindUnitByID(ctx, id)
+		if err != nil {
+			return "", "", fmt.Errorf("find unit %d: %w", id, err)
+		}
+		if u.ParentID == 0 && len(names) > 0 {
+			break // the province goes without saying
+		}
+		names = append(names, u.DisplayName())
+		id = u.ParentID
 	}
-	unit = u.DisplayName()
+	unit = strings.Join(names, ", ")
 	if m.TeamID != 0 {
 		t, err := r.Teams.FindTeamByID(ctx, m.TeamID)
 		if err != nil {
 			return "", "", fmt.Errorf("find team %d: %w", m.TeamID, err)
 		}
-		team = t.Name
+		if len(names) == 0 || t.Name != names[0] {
+			team = t.Name
+		}
 	}
 	return unit, team, nil
 }
