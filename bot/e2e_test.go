@@ -236,7 +236,7 @@ func TestRegistrationUnknownPhone(t *testing.T) {
 		t.Fatalf("admin notice=%q", notice.Text)
 	}
 	edits := h.tg.Edits()
-	if len(edits) == 0 || edits[len(edits)-1].Text != h.t("vi", "start.request_sent", "Unit", "Thôn Làng Mới") {
+	if len(edits) == 0 || edits[len(edits)-1].Text != h.t("vi", "start.request_sent", "Unit", "Thôn Làng Mới, Xã Bản Phố, Huyện Bắc Hà") {
 		t.Fatalf("edits=%+v, want request_sent", edits)
 	}
 	// A second press of the old unit button changes nothing.
@@ -246,7 +246,7 @@ func TestRegistrationUnknownPhone(t *testing.T) {
 	approve := notice.CallbackData()[0]
 	h.tg.Push(telegramtest.Callback(h.ids.Next(), adminTG, adminTG, int64(notice.MessageID), approve))
 	welcome := h.tg.WaitMessages(t, user, 4, wait)[3]
-	if want := h.t("vi", "join.approved_user", "Unit", "Thôn Làng Mới"); welcome.Text != want {
+	if want := h.t("vi", "join.approved_user", "Unit", "Thôn Làng Mới, Xã Bản Phố, Huyện Bắc Hà"); welcome.Text != want {
 		t.Fatalf("user told %q, want %q", welcome.Text, want)
 	}
 	m, err := h.members.FindMemberByPhone(context.Background(), "0987654321")

@@ -159,23 +159,13 @@ func (r *Router) profile(ctx context.Context, req *request) error {
 		"Unit", unit, "Team", team, "Language", req.t("lang.name_"+req.lang)), removeKeyboard())
 }
 
-// unitAndTeam returns a member's unit with its ancestors below the root
-// ("Thôn Làng Mới, Xã Bản Phố, Huyện Bắc Hà") and the team's name when it
+// unitAndTeam returns a member's unit path and the team's name when it
 // says more than the unit's.
 func (r *Router) unitAndTeam(ctx context.Context, m *cnsbot.Member) (unit, team string, err error) {
-	var names []string
-	for id, depth := m.UnitID, 0; id != 0 && depth < 16; depth++ {
-		u, err := r.Units.FindUnitByID(ctx, id)
-		if err != nil {
-			return "", "", fmt.Errorf("find unit %d: %w", id, err)
-		}
-		if u.ParentID == 0 && len(names) > 0 {
-			break // the province goes without saying
-		}
-		names = append(names, u.DisplayName())
-		id = u.ParentID
+	names, err := r.unitNames(ctx, m.UnitID)
+	if err != nil {
+		return "", "", err
 	}
-	unit = strings.Join(names, ", ")
 	if m.TeamID != 0 {
 		t, err := r.Teams.FindTeamByID(ctx, m.TeamID)
 		if err != nil {
@@ -185,7 +175,30 @@ func (r *Router) unitAndTeam(ctx context.Context, m *cnsbot.Member) (unit, team 
 			team = t.Name
 		}
 	}
-	return unit, team, nil
+	return strings.Join(names, ", "), team, nil
+}
+
+// unitPath names a unit with its ancestors below the root: "Thôn Làng Mới,
+// Xã Bản Phố, Huyện Bắc Hà" — a province has many villages of one name.
+func (r *Router) unitPath(ctx context.Context, unitID int64) (string, error) {
+	names, err := r.unitNames(ctx, unitID)
+	return strings.Join(names, ", "), err
+}
+
+func (r *Router) unitNames(ctx context.Context, unitID int64) ([]string, error) {
+	var names []string
+	for id, depth := unitID, 0; id != 0 && depth < 16; depth++ {
+		u, err := r.Units.FindUnitByID(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("find unit %d: %w", id, err)
+		}
+		if u.ParentID == 0 && len(names) > 0 {
+			break // the province goes without saying
+		}
+		names = append(names, u.DisplayName())
+		id = u.ParentID
+	}
+	return names, nil
 }
 
 // joinName takes the full name of a person not on the roster.
@@ -280,20 +293,24 @@ func (r *Router) joinChooseUnit(ctx context.Context, req *request, cb Callback) 
 	if err := req.endConversation(ctx); err != nil {
 		return err
 	}
-	if err := req.edit(ctx, req.t("start.request_sent", "Unit", unit.DisplayName()), nil); err != nil {
+	path, err := r.unitPath(ctx, unit.ID)
+	if err != nil {
+		return err
+	}
+	if err := req.edit(ctx, req.t("start.request_sent", "Unit", path), nil); err != nil {
 		return err
 	}
 	if err := req.answer(ctx, ""); err != nil {
 		return err
 	}
-	r.notifyAdmins(ctx, jr, unit)
+	r.notifyAdmins(ctx, jr, unit, path)
 	return nil
 }
 
 // notifyAdmins sends the join request to the admins of its unit. The request
 // is already saved: a failed notice is logged, and the admins still see the
 // request when they look.
-func (r *Router) notifyAdmins(ctx context.Context, jr *cnsbot.JoinRequest, unit *cnsbot.Unit) {
+func (r *Router) notifyAdmins(ctx context.Context, jr *cnsbot.JoinRequest, unit *cnsbot.Unit, path string) {
 	admins, err := r.Members.FindAdminsForUnit(ctx, unit.ID)
 	if err != nil {
 		r.Logger.Error("find admins for join request", "join_request", jr.ID, "err", err)
@@ -313,7 +330,7 @@ func (r *Router) notifyAdmins(ctx context.Context, jr *cnsbot.JoinRequest, unit 
 			button(t("join.approve_button"), Callback{Feature: "join", Action: "ok", ID: jr.ID}.String()),
 			button(t("join.reject_button"), Callback{Feature: "join", Action: "no", ID: jr.ID}.String()),
 		})
-		text := r.Catalog.T(lang, "join.admin_notice", map[string]any{"Name": jr.FullName, "Phone": jr.Phone, "Unit": unit.DisplayName()})
+		text := r.Catalog.T(lang, "join.admin_notice", map[string]any{"Name": jr.FullName, "Phone": jr.Phone, "Unit": path})
 		if err := r.send(ctx, a.TelegramID, text, kb); err != nil {
 			r.Logger.Warn("notify admin of join request", "join_request", jr.ID, "member_id", a.ID, "err", err)
 		}
@@ -356,12 +373,12 @@ func (r *Router) decideJoin(ctx context.Context, req *request, cb Callback) erro
 	if err := req.answer(ctx, ""); err != nil {
 		return err
 	}
-	unit, err := r.Units.FindUnitByID(ctx, jr.UnitID)
+	path, err := r.unitPath(ctx, jr.UnitID)
 	if err != nil {
-		return fmt.Errorf("find unit %d: %w", jr.UnitID, err)
+		return err
 	}
 	lang := locales.Normalize(jr.Locale)
-	text := r.Catalog.T(lang, userKey, map[string]any{"Unit": unit.DisplayName()})
+	text := r.Catalog.T(lang, userKey, map[string]any{"Unit": path})
 	if err := r.send(ctx, jr.ChatID, text, nil); err != nil {
 		r.Logger.Warn("tell user of join decision", "join_request", jr.ID, "err", err)
 	}

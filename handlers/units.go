@@ -82,9 +82,10 @@ func (ix *unitIndex) search(ctx context.Context, svc cnsbot.UnitService, query s
 		default:
 			continue
 		}
+		// Two ancestors below the root tell apart the many "Làng Mới".
 		label := e.unit.DisplayName()
-		if p := ix.byID[e.unit.ParentID]; p != nil {
-			label += " — " + p.DisplayName()
+		for p, n := ix.byID[e.unit.ParentID], 0; p != nil && p.ParentID != 0 && n < 2; p, n = ix.byID[p.ParentID], n+1 {
+			label += ", " + p.DisplayName()
 		}
 		out = append(out, unitMatch{unit: e.unit, label: label, score: score})
 	}

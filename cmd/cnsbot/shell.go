@@ -71,7 +71,7 @@ func (m *Main) runShell(ctx context.Context, args []string) error {
 	router, pipeline := newRouterAndPipeline(a)
 	pipeline.Updates = nil // the shell's updates are numbered afresh each run
 	pipeline.Flood = nil
-	sh := &shell{out: m.Stdout, lang: a.Config.Locale}
+	sh := &shell{out: m.Stdout, lang: a.Config.Locale, user: userID}
 	router.Sender, pipeline.Sender = sh, sh
 	router.BotUsername, pipeline.BotUsername = shellBotUsername, shellBotUsername
 	return sh.loop(ctx, m.Stdin, pipeline, userID)
@@ -159,6 +159,7 @@ func (m *Main) becomePersona(ctx context.Context, a *App, roleName string) (int6
 type shell struct {
 	out  io.Writer
 	lang string
+	user int64 // the shell's own user (and private chat) id
 
 	mu      sync.Mutex
 	msgID   int
@@ -170,6 +171,7 @@ type shellChoice struct {
 	data    string // callback data; "" for a reply-keyboard button
 	contact bool   // a request_contact button
 	msgID   int    // the message the button belongs to
+	chatID  int64  // whose message it is: pressing acts as that user
 }
 
 var _ handlers.Sender = (*shell)(nil)
@@ -184,7 +186,11 @@ func (sh *shell) SendMessage(_ context.Context, p *tgbot.SendMessageParams) (*mo
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	sh.msgID++
-	sh.print(p.Text, p.ReplyMarkup, sh.msgID)
+	chatID, _ := p.ChatID.(int64)
+	if chatID != 0 && chatID != sh.user {
+		fmt.Fprintf(sh.out, "\n📨 → %d:", chatID)
+	}
+	sh.print(p.Text, p.ReplyMarkup, sh.msgID, chatID)
 	return &models.Message{ID: sh.msgID, Date: int(time.Now().Unix()), Text: p.Text}, nil
 }
 
@@ -192,7 +198,8 @@ func (sh *shell) SendMessage(_ context.Context, p *tgbot.SendMessageParams) (*mo
 func (sh *shell) EditMessageText(_ context.Context, p *tgbot.EditMessageTextParams) (*models.Message, error) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	sh.print(p.Text, p.ReplyMarkup, p.MessageID)
+	chatID, _ := p.ChatID.(int64)
+	sh.print(p.Text, p.ReplyMarkup, p.MessageID, chatID)
 	return &models.Message{ID: p.MessageID, Text: p.Text}, nil
 }
 
@@ -207,7 +214,7 @@ func (sh *shell) AnswerCallbackQuery(_ context.Context, p *tgbot.AnswerCallbackQ
 }
 
 // print writes a bot message; the caller holds sh.mu.
-func (sh *shell) print(text string, markup models.ReplyMarkup, msgID int) {
+func (sh *shell) print(text string, markup models.ReplyMarkup, msgID int, chatID int64) {
 	fmt.Fprintln(sh.out)
 	for _, line := range strings.Split(plain(text), "\n") {
 		fmt.Fprintf(sh.out, "🤖 %s\n", line)
@@ -217,7 +224,7 @@ func (sh *shell) print(text string, markup models.ReplyMarkup, msgID int) {
 		sh.choices = sh.choices[:0]
 		for _, row := range kb.InlineKeyboard {
 			for _, b := range row {
-				sh.choices = append(sh.choices, shellChoice{text: b.Text, data: b.CallbackData, msgID: msgID})
+				sh.choices = append(sh.choices, shellChoice{text: b.Text, data: b.CallbackData, msgID: msgID, chatID: chatID})
 			}
 		}
 	case *models.ReplyKeyboardMarkup:
@@ -273,10 +280,17 @@ func (sh *shell) loop(ctx context.Context, in io.Reader, p *bot.Pipeline, userID
 				msg.Contact = &models.Contact{PhoneNumber: strings.TrimSpace(scanner.Text()), FirstName: user.FirstName, UserID: user.ID}
 				upd.Message = msg
 			case choice.data != "":
+				// A button on a message to someone else (an admin's join
+				// notice) is pressed as that person.
+				from, in := user, chat
+				if choice.chatID != 0 && choice.chatID != userID {
+					from = models.User{ID: choice.chatID, FirstName: "Shell"}
+					in = models.Chat{ID: choice.chatID, Type: models.ChatTypePrivate}
+				}
 				upd.CallbackQuery = &models.CallbackQuery{
-					ID: strconv.FormatInt(updateID, 10), From: user, Data: choice.data,
+					ID: strconv.FormatInt(updateID, 10), From: from, Data: choice.data,
 					Message: models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage,
-						Message: &models.Message{ID: choice.msgID, Chat: chat}},
+						Message: &models.Message{ID: choice.msgID, Chat: in}},
 				}
 			default:
 				msg.Text = choice.text
