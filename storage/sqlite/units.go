@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"cnsbot"
+	"cnsbot/textvi"
 )
 
 var _ cnsbot.UnitService = (*UnitService)(nil)
@@ -169,9 +170,9 @@ func resolveParent(ctx context.Context, q queryer, id int64, code string) (int64
 // unitSearchKey is the folded text matched against what users type.
 func unitSearchKey(u *cnsbot.Unit) string {
 	if u.FullName == "" || u.FullName == u.Name {
-		return fold(u.Name)
+		return textvi.Fold(u.Name)
 	}
-	return fold(u.Name + " " + u.FullName)
+	return textvi.Fold(u.Name + " " + u.FullName)
 }
 
 // subtreeIDs is an SQL fragment selecting the ids of the units in the
