@@ -304,13 +304,23 @@ func pick(rng *rand.Rand, list []string) string {
 // personName invents a full name; highland is the share of highland names.
 func personName(rng *rand.Rand, highland float64, female bool) string {
 	if rng.Float64() < highland {
-		fam := highlandFamilies[rng.IntN(len(highlandFamilies))]
-		if female {
-			return fam + " " + highlandFemaleMiddles[rng.IntN(len(highlandFemaleMiddles))] + " " +
-				highlandFemaleGivens[rng.IntN(len(highlandFemaleGivens))]
+		weights := make([]float64, len(highlandGroups))
+		for i, g := range highlandGroups {
+			weights[i] = g.weight
 		}
-		return fam + " " + highlandMaleMiddles[rng.IntN(len(highlandMaleMiddles))] + " " +
-			highlandMaleGivens[rng.IntN(len(highlandMaleGivens))]
+		g := highlandGroups[weighted(rng, weights)]
+		fam := g.families[rng.IntN(len(g.families))]
+		middles, givens := g.maleMiddles, g.maleGivens
+		if female {
+			middles, givens = g.femaleMiddles, g.femaleGivens
+		}
+		if g.kinhGivens {
+			givens = kinhMaleGivens
+			if female {
+				givens = kinhFemaleGivens
+			}
+		}
+		return fam + " " + middles[rng.IntN(len(middles))] + " " + givens[rng.IntN(len(givens))]
 	}
 	fam := pick(rng, kinhFamilies)
 	if female {

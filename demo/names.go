@@ -30,23 +30,41 @@ var kinhFamilies = []string{
 	"Dương", "Lương", "Đinh", "Hà", "Phan", "Lưu", "Trịnh", "Đào",
 }
 
-// highlandFamilies are family names common among the Mông, Dao, Tày, Giáy and
-// Hà Nhì people of Lào Cai.
-var highlandFamilies = []string{
-	"Vàng", "Giàng", "Sùng", "Lò", "Lý", "Thào", "Hầu", "Ma", "Tẩn", "Triệu",
-	"Chảo", "Lù", "Cư", "Sần", "Hảng", "Nông", "Vi", "Lục",
+// highlandGroup is how one highland people names: family names, middle
+// names by sex (the Mông "A", "Seo", "Mí", the Dao "Láo", "Phù"), and whether
+// given names follow Kinh usage (Tày, Giáy) or the group's own.
+type highlandGroup struct {
+	weight        float64
+	families      []string
+	maleMiddles   []string
+	femaleMiddles []string
+	kinhGivens    bool
+	maleGivens    []string
+	femaleGivens  []string
 }
 
-// Middle names; the highland ones include the Mông "A" and "Seo" and the
-// Dao "Láo", "Phù".
+// highlandGroups are the Mông, Dao and Tày–Giáy peoples of Lào Cai.
+var highlandGroups = []highlandGroup{
+	{weight: 5, families: []string{"Giàng", "Sùng", "Vàng", "Thào", "Hầu", "Lý", "Cư", "Hảng", "Sần", "Lù", "Mua"},
+		maleMiddles: []string{"A", "Seo", "Văn", "A"}, femaleMiddles: []string{"Thị", "Mí", "Thị"},
+		maleGivens:   []string{"Sử", "Chứ", "Dình", "Páo", "Lử", "Sính", "Pao", "Chư", "Sáng", "Lềnh", "Tủa", "Vần", "Chinh", "Mìn"},
+		femaleGivens: []string{"Mỷ", "Dợ", "Sua", "Pà", "Súa", "Chi", "Mai", "Dua", "Say", "Chứ", "Dế"}},
+	{weight: 2, families: []string{"Tẩn", "Triệu", "Chảo", "Phàn", "Lý", "Bàn"},
+		maleMiddles: []string{"Láo", "Phù", "Văn", "Chòi", "Sành"}, femaleMiddles: []string{"Thị", "Mẩy", "Thị"},
+		maleGivens:   []string{"Lở", "Quẩy", "Chiêu", "Vần", "Phin", "Sài", "Seng", "Lìn", "Quyết"},
+		femaleGivens: []string{"Mẩy", "Mai", "Say", "Dua", "Chiêu", "Xuân", "Nhìn"}},
+	{weight: 3, families: []string{"Lò", "Ma", "Nông", "Vi", "Lục", "Hoàng", "Hà", "Sầm"},
+		maleMiddles: []string{"Văn", "Đức", "Văn"}, femaleMiddles: []string{"Thị", "Thị", "Thu"},
+		kinhGivens: true},
+}
+
+// Kinh middle names.
 var (
-	kinhMaleMiddles       = []string{"Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Công", "Xuân", "Tiến", "Mạnh"}
-	kinhFemaleMiddles     = []string{"Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Phương", "Thị Thu", "Mai", "Minh", "Kim"}
-	highlandMaleMiddles   = []string{"A", "Seo", "Văn", "Láo", "Phù", "Chẩn", "Văn", "A"}
-	highlandFemaleMiddles = []string{"Thị", "Thị", "Mí", "Thị", "Tả", "Thị"}
+	kinhMaleMiddles   = []string{"Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Công", "Xuân", "Tiến", "Mạnh"}
+	kinhFemaleMiddles = []string{"Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Phương", "Thị Thu", "Mai", "Minh", "Kim"}
 )
 
-// Given names.
+// Kinh given names, also used by the Tày and Giáy.
 var (
 	kinhMaleGivens = []string{
 		"Hùng", "Dũng", "Tuấn", "Cường", "Hải", "Long", "Nam", "Thắng", "Trung", "Sơn",
@@ -57,13 +75,5 @@ var (
 		"Lan", "Hương", "Mai", "Hoa", "Thủy", "Hằng", "Linh", "Trang", "Nga", "Yến",
 		"Phương", "Huyền", "Thảo", "Hà", "Vân", "Nhung", "Hạnh", "Dung", "Oanh", "Loan",
 		"Hòa", "Ngân", "Thúy", "Quỳnh",
-	}
-	highlandMaleGivens = []string{
-		"Sử", "Chứ", "Dình", "Páo", "Lử", "Chiến", "Sính", "Pao", "Chư", "Sáng", "Lìn",
-		"Thào", "Vần", "Sài", "Tủa", "Lềnh", "Quyết", "Seng", "Chinh", "Mìn",
-	}
-	highlandFemaleGivens = []string{
-		"Mỷ", "Dợ", "Sua", "Mai", "Pà", "Súa", "Chi", "Dung", "Xuân", "Mẩy", "Lan",
-		"Say", "Dua", "Hoa", "Nhìn", "Chứ",
 	}
 )
