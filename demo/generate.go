@@ -24,13 +24,13 @@ var (
 
 // The seed's totals (Lào Cai, mid-2023).
 const (
-	ProvinceCode = "10" // code of the demo province, Lào Cai
-	NumDistricts = 9    // district-level units
-	NumCommunes  = 152  // communes, wards and towns
-	NumVillages  = 1562 // villages and residential groups, one team each
-	NumTeamMates = 7363 // team members, team leads included
-	NumLeaders   = 1 + NumDistricts + NumCommunes
-	NumAdmins    = 2 + NumDistricts
+	ProvinceCode = "10"                                  // code of the demo province, Lào Cai
+	NumDistricts = 9                                     // district-level units
+	NumCommunes  = 152                                   // communes, wards and towns
+	NumVillages  = 1562                                  // villages and residential groups, one team each
+	NumTeamMates = 7363                                  // team members, team leads included
+	NumLeaders   = 1 + NumDistricts + NumCommunes        // province, district and commune leaders
+	NumAdmins    = 2 + NumDistricts                      // two at the province, one per district
 	NumMembers   = NumTeamMates + NumLeaders + NumAdmins // everyone on the roster
 )
 
