@@ -285,7 +285,8 @@ func (s *ImportService) ImportTargets(ctx context.Context, ts []*cnsbot.Target) 
 }
 
 // ImportReports inserts reports whose UnitID and IndicatorID are set, with a
-// "create" audit entry each; an empty Source becomes "import". A repeated
+// "create" audit entry each; an empty Source becomes "import"; a set
+// CreatedAt (when the report was really sent) is kept. A repeated
 // IdempotencyKey is ECONFLICT and nothing is written.
 func (s *ImportService) ImportReports(ctx context.Context, rs []*cnsbot.Report) error {
 	for i, r := range rs {
@@ -305,7 +306,7 @@ func (s *ImportService) ImportReports(ctx context.Context, rs []*cnsbot.Report) 
 	if err := bulkSettings(ctx, tx); err != nil {
 		return fmt.Errorf("import reports: %w", err)
 	}
-	if err := insertReports(ctx, tx, rs); err != nil {
+	if err := insertReports(ctx, tx, rs, true); err != nil {
 		return fmt.Errorf("import reports: %w", err)
 	}
 	return tx.Commit()

@@ -279,6 +279,24 @@ func TestImportService_ImportReports(t *testing.T) {
 		}
 	})
 
+	t.Run("KeepsCreatedAt", func(t *testing.T) {
+		db := MustOpenDB(t)
+		us := MustTree(t, db)
+		ind := MustCreateIndicator(t, db, "A")
+		rows := demoReports(us["V1"].ID, ind.ID, 1)
+		sent := time.Date(2026, 7, 21, 9, 30, 0, 0, time.UTC)
+		rows[0].CreatedAt = sent
+		if err := sqlite.NewImportService(db).ImportReports(context.Background(), rows); err != nil {
+			t.Fatal(err)
+		}
+		got, err := sqlite.NewReportService(db).FindReportByID(context.Background(), rows[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		} else if !got.CreatedAt.Equal(sent) {
+			t.Fatalf("CreatedAt=%v, want %v", got.CreatedAt, sent)
+		}
+	})
+
 	t.Run("ErrBadRow", func(t *testing.T) {
 		db := MustOpenDB(t)
 		us := MustTree(t, db)

@@ -93,7 +93,7 @@ func (s *ReportService) CreateReports(ctx context.Context, rs []*cnsbot.Report) 
 	}
 	defer tx.Rollback()
 
-	if err := insertReports(ctx, tx, rs); err != nil {
+	if err := insertReports(ctx, tx, rs, false); err != nil {
 		return fmt.Errorf("create reports: %w", err)
 	}
 	return tx.Commit()
@@ -186,10 +186,11 @@ func (s *ReportService) FindReportChanges(ctx context.Context, reportID int64) (
 }
 
 // insertReports inserts rs and a "create" audit entry for each with
-// statements prepared once, so big imports stay fast. The INSERT has no
+// statements prepared once, so big imports stay fast. keepCreatedAt keeps
+// the reports' own CreatedAt (imports of history). The INSERT has no
 // RETURNING clause on purpose: SQLite implements RETURNING like a trigger,
 // which makes every row write a statement journal (three times slower).
-func insertReports(ctx context.Context, tx *Tx, rs []*cnsbot.Report) error {
+func insertReports(ctx context.Context, tx *Tx, rs []*cnsbot.Report, keepCreatedAt bool) error {
 	ins, err := tx.PrepareContext(ctx, `
 		INSERT INTO reports (member_id, team_id, unit_id, date, indicator_id, value, numerator, denominator,
 			note, evidence_file_id, source, idempotency_key, created_at, updated_at)
@@ -206,8 +207,14 @@ func insertReports(ctx context.Context, tx *Tx, rs []*cnsbot.Report) error {
 	}
 	defer audit.Close()
 
-	now := formatTime(tx.now)
 	for i, r := range rs {
+		// Imports carry when a report was really sent (history, the demo);
+		// everything else is stamped by the database's clock.
+		at := tx.now
+		if keepCreatedAt && !r.CreatedAt.IsZero() {
+			at = r.CreatedAt
+		}
+		now := formatTime(at)
 		res, err := ins.ExecContext(ctx, nullInt64(r.MemberID), nullInt64(r.TeamID), r.UnitID, r.Date, r.IndicatorID,
 			r.Value, nullFloat(r.Numerator), nullFloat(r.Denominator), r.Note, r.EvidenceFileID, r.Source,
 			nullString(r.IdempotencyKey), now, now)
@@ -220,7 +227,7 @@ func insertReports(ctx context.Context, tx *Tx, rs []*cnsbot.Report) error {
 		if _, err := audit.ExecContext(ctx, r.ID, r.Value, nullInt64(r.MemberID), now); err != nil {
 			return fmt.Errorf("report %d: %w", i+1, translate(err))
 		}
-		r.CreatedAt, r.UpdatedAt, r.RevokedAt = tx.now, tx.now, nil
+		r.CreatedAt, r.UpdatedAt, r.RevokedAt = at, at, nil
 	}
 	return nil
 }

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"cnsbot"
+	"cnsbot/storage/sqlite"
+)
+
+// writeConfig writes a config whose database lives in dir.
+func writeConfig(tb testing.TB, dir string) string {
+	tb.Helper()
+	path := filepath.Join(dir, "cnsbot.yaml")
+	cfg := fmt.Sprintf("database:\n  path: %q\nhttp:\n  listen: \"\"\nlog:\n  level: warn\n", filepath.Join(dir, "cnsbot.db"))
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+func countMembers(tb testing.TB, dbPath string) int {
+	tb.Helper()
+	db := sqlite.NewDB(dbPath)
+	if err := db.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	_, n, err := sqlite.NewMemberService(db).FindMembers(context.Background(), cnsbot.MemberFilter{Limit: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// A 1,000-row members file with 3 bad rows imports nothing and names
+// exactly those 3 lines; fixed, it imports all 1,000.
+func TestImportMembersAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir)
+	units, _ := writeFixture(t, dir)
+	ctx := context.Background()
+	if out, err := runMain(t, ctx, "import", "-config", cfg, "units", units); err != nil {
+		t.Fatalf("import units: %v\n%s", err, out)
+	}
+	bad := map[int]string{101: "phone", 502: "unit", 900: "role"} // file line numbers (header = 1)
+	write := func(withBad bool) string {
+		var b strings.Builder
+		b.WriteString("full_name,phone,unit_code,role\n")
+		for i := 0; i < 1000; i++ {
+			line := i + 2
+			phone, unit, role := fmt.Sprintf("0913%06d", i), "02866-01", "member"
+			if withBad {
+				switch bad[line] {
+				case "phone":
+					phone = "12ab"
+				case "unit":
+					unit = "99999"
+				case "role":
+					role = "boss"
+				}
+			}
+			fmt.Fprintf(&b, "Thành viên %d,%s,%s,%s\n", i, phone, unit, role)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("members-%v.csv", withBad))
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	out, err := runMain(t, ctx, "import", "-config", cfg, "members", write(true))
+	if err == nil {
+		t.Fatalf("import with bad rows succeeded:\n%s", out)
+	}
+	lines := regexp.MustCompile(`(?m)^line (\d+)`).FindAllStringSubmatch(out, -1)
+	var got []string
+	for _, l := range lines {
+		got = append(got, l[1])
+	}
+	if want := []string{"101", "502", "900"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("reported lines %v, want %v\n%s", got, want, out)
+	}
+	if n := countMembers(t, filepath.Join(dir, "cnsbot.db")); n != 0 {
+		t.Fatalf("%d members written, want none", n)
+	}
+	if out, err := runMain(t, ctx, "import", "-config", cfg, "members", write(false)); err != nil {
+		t.Fatalf("import good file: %v\n%s", err, out)
+	}
+	if n := countMembers(t, filepath.Join(dir, "cnsbot.db")); n != 1000 {
+		t.Fatalf("%d members written, want 1000", n)
+	}
+}
+
+// The shell on the demo data: a person registers as the demo member by
+// sharing the persona's phone and reads the help, in Vietnamese.
+func TestShellRegistersDemoMember(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo data")
+	}
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir)
+	var out syncBuffer
+	m := &Main{Stdin: strings.NewReader("/start\n1\n0912000005\n/trogiup\n/thoat\n"), Stdout: &out, Stderr: &out}
+	err := m.Run(context.Background(), []string{"shell", "-config", cfg})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("shell: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"[1] 📱 Gửi số điện thoại", "Đăng ký thành công", "Sùng Thị Mỷ", "/trogiup — ", "/huy — "} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("shell output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "Xin lỗi") {
+		t.Fatalf("shell apologised:\n%s", out.String())
+	}
+}
