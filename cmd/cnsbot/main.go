@@ -1,6 +1,3 @@
-// Command cnsbot runs the community digital technology teams' Telegram bot
-// and its tools: the bot itself, a terminal shell on the demo data,
-// migrations, the demo data, imports and exports.
 package main
 
 import (

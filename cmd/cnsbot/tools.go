@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -17,15 +18,8 @@ import (
 // runMigrate is `cnsbot migrate`: apply pending migrations and say which.
 func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	fs, configPath := m.flagSet("migrate")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*configPath)
-	if err != nil {
-		return err
-	}
-	// openApp applies the migrations on open; report what the file holds.
-	a, err := m.openApp(cfg)
+	// Opening applies the migrations; Migrate then says the schema is current.
+	a, err := m.openFromFlags(fs, configPath, args)
 	if err != nil {
 		return err
 	}
@@ -33,21 +27,14 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s: schema up to date (%d applied now)\n", cfg.Database.Path, len(applied))
+	fmt.Fprintf(m.Stdout, "%s: schema up to date (%d applied now)\n", a.Config.Database.Path, len(applied))
 	return nil
 }
 
 // runDemo is `cnsbot demo`: load the demo data into the configured database.
 func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs, configPath := m.flagSet("demo")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*configPath)
-	if err != nil {
-		return err
-	}
-	a, err := m.openApp(cfg)
+	a, err := m.openFromFlags(fs, configPath, args)
 	if err != nil {
 		return err
 	}
@@ -55,7 +42,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if loaded, err := demo.Loaded(ctx, svc); err != nil {
 		return err
 	} else if loaded {
-		fmt.Fprintf(m.Stdout, "%s already holds the demo data\n", cfg.Database.Path)
+		fmt.Fprintf(m.Stdout, "%s already holds the demo data\n", a.Config.Database.Path)
 		return nil
 	}
 	sum, err := demo.Load(ctx, svc, time.Now(), a.Location)
@@ -73,7 +60,8 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 // runImport is `cnsbot import KIND FILE`.
 func (m *Main) runImport(ctx context.Context, args []string) error {
 	fs, configPath := m.flagSet("import")
-	if err := fs.Parse(args); err != nil {
+	a, err := m.openFromFlags(fs, configPath, args)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
@@ -81,14 +69,6 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 		return fmt.Errorf("import: want KIND FILE, KIND one of %s", strings.Join(importer.Kinds, ", "))
 	}
 	kind, path := fs.Arg(0), fs.Arg(1)
-	cfg, err := loadConfig(*configPath)
-	if err != nil {
-		return err
-	}
-	a, err := m.openApp(cfg)
-	if err != nil {
-		return err
-	}
 	im := importer.NewImporter(importer.Services{Import: a.Imports, Units: a.Units, Indicators: a.Indicators, Members: a.Members, Reports: a.Reports})
 	res, err := im.Import(ctx, kind, path)
 	var ierr *importer.ImportError
@@ -113,20 +93,13 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "last `DATE` (YYYY-MM-DD or DD/MM/YYYY)")
 	unit := fs.String("unit", "", "only reports of this unit `CODE` and its subtree")
 	out := fs.String("o", "", "output `FILE`: .xlsx or .csv")
-	if err := fs.Parse(args[1:]); err != nil {
+	a, err := m.openFromFlags(fs, configPath, args[1:])
+	if err != nil {
 		return err
 	}
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
 	if *out == "" || format != "xlsx" && format != "csv" {
 		return errors.New("export reports: -o FILE.xlsx or FILE.csv is required")
-	}
-	cfg, err := loadConfig(*configPath)
-	if err != nil {
-		return err
-	}
-	a, err := m.openApp(cfg)
-	if err != nil {
-		return err
 	}
 	filter := cnsbot.ReportFilter{}
 	if filter.From, err = parseFlagDate("-from", *from); err != nil {
@@ -167,4 +140,16 @@ func parseFlagDate(name, s string) (string, error) {
 
 func exportServices(a *App) export.Services {
 	return export.Services{Reports: a.Reports, Units: a.Units, Indicators: a.Indicators, Members: a.Members, Teams: a.Teams}
+}
+
+// openFromFlags parses a tool's flags, reads the config and opens the app.
+func (m *Main) openFromFlags(fs *flag.FlagSet, configPath *string, args []string) (*App, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return nil, err
+	}
+	return m.openApp(cfg)
 }
