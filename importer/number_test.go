@@ -1,89 +1,31 @@
 package importer
 
 import (
-	"strconv"
-	"strings"
+	"errors"
 	"testing"
+
+	"cnsbot"
+	"cnsbot/textvi"
 )
 
-func TestParseNumber(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		want float64
-	}{
-		{"0", 0},
-		{"15", 15},
-		{"1.562", 1562},
-		{"7.363", 7363},
-		{"97,4", 97.4},
-		{"97.4", 97.4},
-		{"95,71", 95.71},
-		{"1.234.567", 1234567},
-		{"1,234,567", 1234567},
-		{"1.234,5", 1234.5},
-		{"1,234.5", 1234.5},
-		{"1.234.567,89", 1234567.89},
-		{"0,125", 0.125},
-		{"0.125", 0.125},
-		{"1234.567", 1234.567},
-		{"12.3456", 12.3456},
-		{",5", 0.5},
-		{"97,4%", 97.4},
-		{" 1.562 ", 1562},
-		{"-3", -3},
-		{"+2,5", 2.5},
-		{"1\u00a0", 1},
-	} {
-		got, err := ParseNumber(tt.in)
-		if err != nil {
-			t.Errorf("ParseNumber(%q): %v", tt.in, err)
-		} else if got != tt.want {
-			t.Errorf("ParseNumber(%q)=%v, want %v", tt.in, got, tt.want)
-		}
+func TestParseNumberError(t *testing.T) {
+	if v, err := ParseNumber("1.562"); err != nil || v != 1562 {
+		t.Fatalf("ParseNumber(1.562)=%v,%v, want 1562", v, err)
 	}
-	for _, in := range []string{
-		"", " ", "abc", "12ab", ".", ",", "1.2.3", "1.23.456", "1,2.5", "1.234,5,6",
-		"1.234.5", "--1", "1e5", "0x10", "NaN", "Inf", "1 562", "%", "-", "1,5.234,5",
-	} {
-		if v, err := ParseNumber(in); err == nil {
-			t.Errorf("ParseNumber(%q)=%v, want an error", in, v)
-		}
+	_, err := ParseNumber("abc")
+	var e *cnsbot.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("ParseNumber(abc) error %T, want *cnsbot.Error", err)
 	}
-}
-
-func FuzzParseNumber(f *testing.F) {
-	for _, s := range []string{"1.562", "97,4", "97.4", "1.234.567", "1.234,5", "0,125", "-3", "97,4%", "", "1e5", ",5"} {
-		f.Add(s)
+	if got, want := e.Code, cnsbot.EINVALID; got != want {
+		t.Errorf("Code=%v, want %v", got, want)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		v, err := ParseNumber(s)
-		if err != nil {
-			return
-		}
-		// The value must be the input's digits, in order, with a decimal
-		// point put somewhere: parsing never invents or drops a digit.
-		var digits strings.Builder
-		for _, r := range s {
-			if r >= '0' && r <= '9' {
-				digits.WriteRune(r)
-			}
-		}
-		d := digits.String()
-		if d == "" {
-			t.Fatalf("ParseNumber(%q)=%v from no digits", s, v)
-		}
-		for k := 0; k <= len(d); k++ {
-			ip, frac := d[:len(d)-k], d[len(d)-k:]
-			w, err := strconv.ParseFloat("0"+ip+".0"+frac, 64)
-			if frac != "" {
-				w, err = strconv.ParseFloat("0"+ip+"."+frac, 64)
-			}
-			if err == nil && (w == v || -w == v) {
-				return
-			}
-		}
-		t.Fatalf("ParseNumber(%q)=%v is not made of the digits %q", s, v, d)
-	})
+	if got, want := e.Key, "error.invalid_number"; got != want {
+		t.Errorf("Key=%q, want %q", got, want)
+	}
+	if !errors.Is(err, textvi.ErrNotNumber) {
+		t.Errorf("error %v does not wrap textvi.ErrNotNumber", err)
+	}
 }
 
 func TestParseDate(t *testing.T) {
