@@ -120,7 +120,7 @@ type Report struct {
 type ReportChange struct {
 	ID        int64
 	ReportID  int64
-	Action    string // create, correct, revoke
+	Action    string // create, correct, revoke, evidence
 	OldValue  *float64
 	NewValue  *float64
 	ChangedBy int64 // member id, 0 for the system
@@ -135,6 +135,9 @@ type ReportFilter struct {
 	UnitID      int64 // reports whose unit lies in this subtree
 	IndicatorID int64
 	From, To    string // inclusive YYYY-MM-DD bounds
+	// KeyPrefix selects the reports whose IdempotencyKey starts with it:
+	// the batch saved by one update or one confirmed draft.
+	KeyPrefix   string
 	WithRevoked bool
 	Offset      int
 	Limit       int
@@ -149,6 +152,13 @@ type ReportService interface {
 	// returned and nothing of the batch is written.
 	CreateReports(ctx context.Context, rs []*Report) error
 	FindReportChanges(ctx context.Context, reportID int64) ([]*ReportChange, error)
+	// CorrectReport sets a new value, keeping the old one, who and when in
+	// the audit trail. ECONFLICT when the report is revoked.
+	CorrectReport(ctx context.Context, id int64, value float64, by int64) (*Report, error)
+	// RevokeReport withdraws a report (audited). ECONFLICT when already revoked.
+	RevokeReport(ctx context.Context, id, by int64) (*Report, error)
+	// AttachEvidence sets the report's evidence photo (audited).
+	AttachEvidence(ctx context.Context, id int64, fileID string, by int64) (*Report, error)
 }
 
 // ImportService loads master data in bulk. Each call is all-or-nothing: one

@@ -55,6 +55,10 @@ func DSN(path string) string {
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=busy_timeout(5000)" +
 		"&_pragma=synchronous(NORMAL)" +
+		// Statement journals of big batches stay in memory; temp_store
+		// cannot change once a connection has used temporary storage, so
+		// it is set here, for every connection, not per transaction.
+		"&_pragma=temp_store(MEMORY)" +
 		"&_txlock=immediate"
 }
 

@@ -312,13 +312,13 @@ func (s *ImportService) ImportReports(ctx context.Context, rs []*cnsbot.Report) 
 	return tx.Commit()
 }
 
-// bulkSettings tunes the transaction's connection for a big batch: temporary
-// files (statement journals) live in memory and the page cache holds 64 MiB,
-// so that dirty pages are not spilled mid-transaction. Measured on 150,000
-// reports: 4.1 s without, 2.6 s with. Both are per connection and harmless
-// to leave on a pooled connection.
+// bulkSettings tunes the transaction's connection for a big batch: the page
+// cache holds 64 MiB so that dirty pages are not spilled mid-transaction
+// (temporary files live in memory for every connection, see DSN). Measured
+// on 150,000 reports: 4.1 s without both, 2.6 s with. Harmless to leave on
+// a pooled connection.
 func bulkSettings(ctx context.Context, tx *Tx) error {
-	for _, pragma := range []string{"PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"} {
+	for _, pragma := range []string{"PRAGMA cache_size = -65536"} {
 		if _, err := tx.ExecContext(ctx, pragma); err != nil {
 			return err
 		}

@@ -62,6 +62,10 @@ func (s *ReportService) FindReports(ctx context.Context, f cnsbot.ReportFilter) 
 	if f.To != "" {
 		where, args = append(where, "r.date <= ?"), append(args, f.To)
 	}
+	if f.KeyPrefix != "" {
+		// A range on the unique index rather than LIKE, which would scan.
+		where, args = append(where, "r.idempotency_key >= ? AND r.idempotency_key < ?"), append(args, f.KeyPrefix, f.KeyPrefix+"\uffff")
+	}
 	if !f.WithRevoked {
 		where = append(where, "r.revoked_at IS NULL")
 	}
@@ -103,7 +107,7 @@ func (s *ReportService) CreateReports(ctx context.Context, rs []*cnsbot.Report) 
 // audit trail, and returns the new row. by is the member who corrected it
 // (0 for the system). ECONFLICT when the report is revoked.
 func (s *ReportService) CorrectReport(ctx context.Context, id int64, value float64, by int64) (*cnsbot.Report, error) {
-	r, err := s.changeReport(ctx, id, "correct", &value, by)
+	r, err := s.changeReport(ctx, id, "correct", &value, by, "")
 	if err != nil {
 		return nil, fmt.Errorf("correct report %d: %w", id, err)
 	}
@@ -113,15 +117,25 @@ func (s *ReportService) CorrectReport(ctx context.Context, id int64, value float
 // RevokeReport marks a report revoked, recording who did it, and returns
 // the new row. ECONFLICT when it is already revoked.
 func (s *ReportService) RevokeReport(ctx context.Context, id, by int64) (*cnsbot.Report, error) {
-	r, err := s.changeReport(ctx, id, "revoke", nil, by)
+	r, err := s.changeReport(ctx, id, "revoke", nil, by, "")
 	if err != nil {
 		return nil, fmt.Errorf("revoke report %d: %w", id, err)
 	}
 	return r, nil
 }
 
-// changeReport corrects (value set) or revokes (value nil) a report.
-func (s *ReportService) changeReport(ctx context.Context, id int64, action string, value *float64, by int64) (*cnsbot.Report, error) {
+// AttachEvidence sets the report's evidence photo (a Telegram file id) and
+// records it in the audit trail. ECONFLICT when the report is revoked.
+func (s *ReportService) AttachEvidence(ctx context.Context, id int64, fileID string, by int64) (*cnsbot.Report, error) {
+	r, err := s.changeReport(ctx, id, "evidence", nil, by, fileID)
+	if err != nil {
+		return nil, fmt.Errorf("attach evidence to report %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// changeReport corrects (value set), revokes, or attaches evidence to a report.
+func (s *ReportService) changeReport(ctx context.Context, id int64, action string, value *float64, by int64, fileID string) (*cnsbot.Report, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -136,17 +150,22 @@ func (s *ReportService) changeReport(ctx context.Context, id int64, action strin
 	}
 	now := formatTime(tx.now)
 	old := r.Value
-	if value != nil {
+	var evidence any
+	switch action {
+	case "correct":
 		_, err = tx.ExecContext(ctx, `UPDATE reports SET value = ?, updated_at = ? WHERE id = ?`, *value, now, id)
-	} else {
+	case "revoke":
 		_, err = tx.ExecContext(ctx, `UPDATE reports SET revoked_at = ?, updated_at = ? WHERE id = ?`, now, now, id)
+	case "evidence":
+		evidence = fileID
+		_, err = tx.ExecContext(ctx, `UPDATE reports SET evidence_file_id = ?, updated_at = ? WHERE id = ?`, fileID, now, id)
 	}
 	if err != nil {
 		return nil, translate(err)
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO report_changes (report_id, action, old_value, new_value, changed_by, changed_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, id, action, old, nullFloat(value), nullInt64(by), now); err != nil {
+		INSERT INTO report_changes (report_id, action, old_value, new_value, evidence_file_id, changed_by, changed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, action, old, nullFloat(value), evidence, nullInt64(by), now); err != nil {
 		return nil, translate(err)
 	}
 	if r, err = findReportByID(ctx, tx, id); err != nil {

@@ -215,3 +215,47 @@ func TestReportService_CorrectAndRevoke(t *testing.T) {
 		assertCode(t, err, cnsbot.ENOTFOUND)
 	})
 }
+
+func TestReportService_AttachEvidenceAndBatch(t *testing.T) {
+	db := MustOpenDB(t)
+	us := MustTree(t, db)
+	ind := MustCreateIndicator(t, db, "A")
+	svc := sqlite.NewReportService(db)
+	ctx := context.Background()
+	var rs []*cnsbot.Report
+	for i, key := range []string{"q:10:0", "q:10:1", "q:100:0", "q:11:0"} {
+		rs = append(rs, &cnsbot.Report{UnitID: us["V1"].ID, Date: "2026-07-21", IndicatorID: ind.ID, Value: float64(i + 1), Source: cnsbot.SourceQuick, IdempotencyKey: key})
+	}
+	if err := svc.CreateReports(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("KeyPrefix", func(t *testing.T) {
+		got, n, err := svc.FindReports(ctx, cnsbot.ReportFilter{KeyPrefix: "q:10:"})
+		if err != nil {
+			t.Fatal(err)
+		} else if n != 2 || len(got) != 2 {
+			t.Fatalf("batch q:10: has %d reports, want 2", n)
+		}
+	})
+	t.Run("Evidence", func(t *testing.T) {
+		r, err := svc.AttachEvidence(ctx, rs[0].ID, "photo-1", 0)
+		if err != nil {
+			t.Fatal(err)
+		} else if r.EvidenceFileID != "photo-1" || r.Value != 1 {
+			t.Fatalf("report=%+v", r)
+		}
+		cs, err := svc.FindReportChanges(ctx, rs[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		} else if len(cs) != 2 || cs[1].Action != "evidence" {
+			t.Fatalf("changes=%+v, want create then evidence", cs)
+		}
+	})
+	t.Run("ErrRevoked", func(t *testing.T) {
+		if _, err := svc.RevokeReport(ctx, rs[1].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		_, err := svc.AttachEvidence(ctx, rs[1].ID, "photo-2", 0)
+		assertCode(t, err, cnsbot.ECONFLICT)
+	})
+}
