@@ -34,11 +34,19 @@ func ParseDate(s string, today time.Time) (d time.Time, ok bool) {
 func FindDate(text string, today time.Time) (d time.Time, start, end int, ok bool) {
 	toks := Tokens(text)
 	for i := range toks {
-		if d, j, ok := matchDate(toks, i, today); ok {
+		if d, j, ok := MatchDate(toks, i, today); ok {
 			return d, toks[i].Start, toks[j].End, true
 		}
 	}
 	return time.Time{}, 0, 0, false
+}
+
+// MatchDate reports whether a date expression, in the forms ParseDate reads,
+// starts at toks[i] (toks from Tokens), and returns the day and the index of
+// the expression's last token. Parsers that already hold the tokens of a
+// text use it to find every date in one pass.
+func MatchDate(toks []Token, i int, today time.Time) (d time.Time, last int, ok bool) {
+	return matchDate(toks, i, today)
 }
 
 // relWords are the words that can come before nay/qua/kia to name a day.
