@@ -31,6 +31,7 @@ func (p *Parser) ParseQuick(args string, today time.Time) Result {
 	elems, date, dateRaw := p.scan(args, today)
 	res := Result{Date: date, DateRaw: dateRaw}
 	var items []int // numbers and indicators, in order
+	runStart := 0
 	for k := range elems {
 		e := &elems[k]
 		switch e.kind {
@@ -43,9 +44,10 @@ func (p *Parser) ParseQuick(args string, today time.Time) Result {
 			}
 			// One problem for a run of unknown words.
 			if k > 0 && elems[k-1].kind == eWord && elems[k-1].key != "" && !quickFiller[elems[k-1].key] {
-				res.Problems[len(res.Problems)-1].Raw = args[res.Problems[len(res.Problems)-1].problemStart(args):e.end]
+				res.Problems[len(res.Problems)-1].Raw = args[runStart:e.end]
 				continue
 			}
+			runStart = e.start
 			res.Problems = append(res.Problems, Problem{Kind: ProblemUnknownWord, Raw: args[e.start:e.end]})
 		}
 	}
@@ -100,17 +102,6 @@ var quickFiller = map[string]bool{
 	"san": true, "pham": true, "sl": true, "so": true, "luong": true, "lan": true,
 	"ca": true, "truong": true, "hop": true, "bo": true, "ho": true, "luot": true,
 	"bc": true, "nay": true,
-}
-
-// problemStart finds where a problem's Raw starts in text (Raw is a
-// substring of text).
-func (pr Problem) problemStart(text string) int {
-	for i := 0; i+len(pr.Raw) <= len(text); i++ {
-		if text[i:i+len(pr.Raw)] == pr.Raw {
-			return i
-		}
-	}
-	return 0
 }
 
 // codeOf returns the code a bound number was paired with.
@@ -284,15 +275,22 @@ func (p *Parser) pairClause(elems []elem, c []int) {
 	}
 	// A phrase left over that repeats a paired indicator ("kỹ năng số trên
 	// onetouch"), or a measure word after a paired number, says nothing new.
+	var boundCodes map[string]bool
+	for _, k := range c {
+		if e := &elems[k]; e.kind == eInd && e.state == bound {
+			if boundCodes == nil {
+				boundCodes = map[string]bool{}
+			}
+			boundCodes[e.code] = true
+		}
+	}
 	for x, k := range c {
 		e := &elems[k]
 		if e.kind != eInd || e.state != free {
 			continue
 		}
-		for _, j := range c {
-			if elems[j].kind == eInd && elems[j].state == bound && elems[j].code == e.code {
-				e.state = absorbed
-			}
+		if boundCodes[e.code] {
+			e.state = absorbed
 		}
 		if e.state == free && e.classifier && x > 0 && elems[c[x-1]].kind == eNum && elems[c[x-1]].state == bound {
 			e.state = absorbed

@@ -185,18 +185,20 @@ func (p *Parser) scan(text string, today time.Time) (elems []elem, date time.Tim
 		}
 		return ""
 	}
-	emitWord := func(i, j int) {
-		elems = append(elems, elem{kind: eWord, t0: i, t1: j, start: toks[i].Start, end: toks[j].End, key: word(i)})
+	// A date or an aside is a word with no key: never an indicator, a
+	// verb or a problem.
+	emitWord := func(i, j int, key string) {
+		elems = append(elems, elem{kind: eWord, t0: i, t1: j, start: toks[i].Start, end: toks[j].End, key: key})
 	}
 	for i := 0; i < n; {
 		t := toks[i]
 		if e := dateEnd[i]; e > 0 {
-			emitWord(i, e-1)
+			emitWord(i, e-1, "")
 			i = e
 			continue
 		}
 		if e := asideEnd[i]; e > 0 {
-			emitWord(i, e-1)
+			emitWord(i, e-1, "")
 			i = e
 			continue
 		}
@@ -217,7 +219,7 @@ func (p *Parser) scan(text string, today time.Time) (elems []elem, date time.Tim
 				i = j + 1
 				continue
 			}
-			emitWord(i, i)
+			emitWord(i, i, t.Key)
 			i++
 		case textvi.Digits:
 			afterInd := len(elems) > 0 && elems[len(elems)-1].kind == eInd && elems[len(elems)-1].t1 == i-1

@@ -54,6 +54,9 @@ var relWords = map[string]bool{
 	"hom": true, "bua": true, "sang": true, "trua": true, "chieu": true, "toi": true, "dem": true,
 }
 
+// fewBefore are words that make "hôm nay" a span of days: "mấy hôm nay".
+var fewBefore = map[string]bool{"may": true, "nhung": true, "cac": true, "vai": true}
+
 // relOne are the one-word spellings of today, yesterday and the day before.
 var relOne = map[string]int{
 	"homnay": 0, "hnay": 0, "homqua": -1, "hqua": -1, "hq": -1, "homkia": -2,
@@ -90,7 +93,8 @@ func matchDate(toks []Token, i int, today time.Time) (time.Time, int, bool) {
 		if off, ok := relOne[t.Key]; ok {
 			return base.AddDate(0, 0, off), i, true
 		}
-		if relWords[t.Key] {
+		// "mấy hôm nay", "mấy hôm qua": the past few days, not one day.
+		if relWords[t.Key] && !(i > 0 && toks[i-1].Kind == Word && fewBefore[toks[i-1].Key]) {
 			if n, ok := next(i + 1); ok && n.Kind == Word {
 				switch {
 				case n.Key == "nay":

@@ -99,6 +99,7 @@ func TestFindDate(t *testing.T) {
 		{"21/7: vneid 10, dvc 4", "21/7", "2026-07-21"},
 		{"thu hai tham 15 ho", "thu hai", "2026-07-20"},
 		{"lần thứ hai hướng dẫn", "", ""},
+		{"em ốm mấy hôm nay", "", ""},
 		{"tổ CN số cộng đồng", "", ""},
 		{"VNEID 3 DVC 2", "", ""},
 		{"97,4% hồ sơ", "", ""},

@@ -1,7 +1,10 @@
 // Package textvi handles Vietnamese text typed by people in chat: folding it
 // to a matching key (Fold), finding one name inside another word by word
-// (Contains, MatchWords, StripUnitType), and sorting names the way a
-// Vietnamese reader expects (Sort, Less, SortBy).
+// (Contains, MatchWords, StripUnitType), sorting names the way a Vietnamese
+// reader expects (Sort, Less, SortBy), reading numbers ("1.562", "97,4":
+// ParseNumber) and days ("hôm qua", "14/7", "thứ hai": ParseDate, FindDate),
+// and splitting text into folded words with their byte spans (Tokens), which
+// the report parser builds on.
 //
 // People type with or without diacritics, in precomposed or decomposed
 // Unicode, with old-style ("Hoà", "Thuỷ") or new-style ("Hòa", "Thủy") tone
