@@ -34,33 +34,98 @@ type harness struct {
 	db      *sqlite.DB
 	members *sqlite.MemberService
 	units   *sqlite.UnitService
+	reports *sqlite.ReportService
 	catalog *locales.Catalog
 	village *cnsbot.Unit
 	ids     *telegramtest.IDs
+	router  *handlers.Router
+	conv    cnsbot.ConversationStore
+
+	clockMu sync.Mutex
+	offset  time.Duration // added to the real time: tests move the clock forward
+
+	handledMu sync.Mutex
+	handled   map[int64]bool
+	signal    chan struct{}
 }
 
-func newHarness(tb testing.TB) *harness {
+// onHandled records that the pipeline finished an update.
+func (h *harness) onHandled(id int64, _ error) {
+	h.handledMu.Lock()
+	h.handled[id] = true
+	h.handledMu.Unlock()
+	select {
+	case h.signal <- struct{}{}:
+	default:
+	}
+}
+
+// waitHandled waits until the pipeline finished the update.
+func (h *harness) waitHandled(tb testing.TB, id int64) {
 	tb.Helper()
-	h := &harness{tg: telegramtest.NewServer(tb), ids: telegramtest.NewIDs()}
+	deadline := time.After(wait)
+	for {
+		h.handledMu.Lock()
+		done := h.handled[id]
+		h.handledMu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-h.signal:
+		case <-deadline:
+			tb.Fatalf("update %d not handled within %v\n%s", id, wait, h.tg.Dump())
+		}
+	}
+}
+
+// now is the harness clock: real time plus the offset a test added.
+func (h *harness) now() time.Time {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	return time.Now().Add(h.offset)
+}
+
+// advance moves the clock of the bot and of the database forward.
+func (h *harness) advance(d time.Duration) {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	h.offset += d
+}
+
+func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
+	tb.Helper()
+	h := &harness{tg: telegramtest.NewServer(tb), ids: telegramtest.NewIDs(), handled: map[int64]bool{}, signal: make(chan struct{}, 1)}
 	h.db = sqlite.NewDB(filepath.Join(tb.TempDir(), "cnsbot.db"))
+	h.db.Now = h.now
 	if err := h.db.Open(); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { h.db.Close() })
 	h.members, h.units = sqlite.NewMemberService(h.db), sqlite.NewUnitService(h.db)
+	h.reports = sqlite.NewReportService(h.db)
 	h.seed(tb)
 	var err error
 	if h.catalog, err = locales.Load(); err != nil {
 		tb.Fatal(err)
 	}
-	conv := memory.NewStore()
+	mem := memory.NewStore()
+	mem.Now = h.now
+	conv := cnsbot.ConversationStore(mem)
+	if len(store) > 0 {
+		conv = store[0]
+	}
+	h.conv = conv
 	router := handlers.NewRouter(handlers.Services{
 		Members: h.members, Units: h.units, Teams: sqlite.NewTeamService(h.db),
 		Joins: sqlite.NewJoinRequestService(h.db), Conversations: conv,
+		Indicators: sqlite.NewIndicatorService(h.db), Reports: h.reports,
 	}, h.catalog)
+	router.Now = h.now
+	h.router = router
 	p := &bot.Pipeline{
 		Handler: router.Handle, Updates: sqlite.NewUpdateLog(h.db), Locks: conv,
-		Catalog: h.catalog, DefaultLocale: "vi", Timeout: wait,
+		Catalog: h.catalog, DefaultLocale: "vi", Timeout: wait, OnHandled: h.onHandled,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := bot.New(ctx, bot.Options{Token: telegramtest.Token, APIURL: h.tg.URL(), PollTimeout: 2 * time.Second, MaxActive: 16}, p)

@@ -80,6 +80,10 @@ func (r *Router) handleCallback(ctx context.Context, req *request) error {
 		return r.setLanguage(ctx, req, cb)
 	case cb.Feature == "join" && (cb.Action == "ok" || cb.Action == "no"):
 		return r.decideJoin(ctx, req, cb)
+	case cb.Feature == "bc":
+		return r.reportCallback(ctx, req, cb)
+	case cb.Feature == "my":
+		return r.mineCallback(ctx, req, cb)
 	}
 	return cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
 }

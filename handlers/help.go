@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"cnsbot"
@@ -10,36 +11,30 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// helpLines are the help entries, each with the least role that may use it.
+// helpLines are the help entries, each for the roles that may use it (nil:
+// everyone).
 var helpLines = []struct {
-	key  string
-	role cnsbot.Role
+	key   string
+	roles []cnsbot.Role
 }{
-	{"help.cmd_start", cnsbot.RoleMember},
-	{"help.cmd_help", cnsbot.RoleMember},
-	{"help.cmd_cancel", cnsbot.RoleMember},
-	{"help.cmd_language", cnsbot.RoleMember},
+	{"help.cmd_report", teamRoles},
+	{"help.cmd_mine", teamRoles},
+	{"help.cmd_start", nil},
+	{"help.cmd_help", nil},
+	{"help.cmd_cancel", nil},
+	{"help.cmd_language", nil},
+	{"help.free_text", teamRoles},
 }
 
-// roleRank orders roles from least to most powerful.
-func roleRank(r cnsbot.Role) int {
-	switch r {
-	case cnsbot.RoleTeamLead:
-		return 1
-	case cnsbot.RoleLeader:
-		return 2
-	case cnsbot.RoleAdmin:
-		return 3
-	}
-	return 0
-}
+// teamRoles are the roles that report for a team.
+var teamRoles = []cnsbot.Role{cnsbot.RoleMember, cnsbot.RoleTeamLead}
 
 // help shows what the user's role can do.
 func (r *Router) help(ctx context.Context, req *request) error {
 	var b strings.Builder
 	b.WriteString(req.t("help.header", "Role", req.roleName(req.member.Role)))
 	for _, l := range helpLines {
-		if roleRank(req.member.Role) >= roleRank(l.role) {
+		if l.roles == nil || slices.Contains(l.roles, req.member.Role) {
 			b.WriteString("\n")
 			b.WriteString(req.t(l.key))
 		}

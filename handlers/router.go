@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -21,6 +22,8 @@ type Services struct {
 	Teams         cnsbot.TeamService
 	Joins         cnsbot.JoinRequestService
 	Conversations cnsbot.ConversationStore
+	Indicators    cnsbot.IndicatorService
+	Reports       cnsbot.ReportService
 }
 
 // Router decides what an update means — who sent it, in which state, which
@@ -37,8 +40,16 @@ type Router struct {
 	BotUsername     string
 	// MaxTextLength refuses longer texts politely (limits.max_text_length).
 	MaxTextLength int
+	// Location is the time zone of report dates (Asia/Ho_Chi_Minh).
+	Location *time.Location
+	// EditWindow is how long a report can be corrected or revoked, and how
+	// many days back one may be dated (conversation.edit_window).
+	EditWindow time.Duration
+	// UndoWindow is how long the receipt's undo button works.
+	UndoWindow time.Duration
 
-	units unitIndex
+	units      unitIndex
+	activities activitySet
 }
 
 // NewRouter returns a router over the services.
@@ -46,6 +57,7 @@ func NewRouter(svc Services, catalog *locales.Catalog) *Router {
 	return &Router{
 		Services: svc, Catalog: catalog, Logger: slog.Default(), Now: time.Now,
 		ConversationTTL: 30 * time.Minute, DefaultLocale: "vi", MaxTextLength: 4096,
+		Location: defaultLocation(), EditWindow: 7 * 24 * time.Hour, UndoWindow: 10 * time.Minute,
 	}
 }
 
@@ -120,8 +132,11 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 			return r.start(ctx, req)
 		}
 	}
-	if err := r.loadConversation(ctx, req); err != nil {
+	expired, err := r.loadConversation(ctx, req)
+	if err != nil {
 		return err
+	} else if expired && req.Command == "" {
+		return nil // the notice is the answer; the text belonged to the old draft
 	}
 	if req.member == nil {
 		return r.unregistered(ctx, req, msg)
@@ -132,36 +147,54 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 		return r.help(ctx, req)
 	case "ngonngu", "language", "lang":
 		return r.language(ctx, req)
+	case "baocao", "bc", "report":
+		return r.reportCommand(ctx, req)
+	case "cuatoi", "mine":
+		return r.mine(ctx, req, 0, false)
 	default:
 		return req.reply(ctx, req.t("command.unknown", "Command", "/"+req.Command), nil)
 	}
-	if msg.Contact != nil {
+	switch {
+	case msg.Contact != nil:
 		return r.contact(ctx, req)
+	case len(msg.Photo) > 0:
+		return r.evidence(ctx, req, msg)
+	case req.conv != nil && req.conv.Flow == flowReport:
+		return r.continueReport(ctx, req, msg.Text)
+	case req.conv != nil && req.conv.Flow == flowFix:
+		return r.continueFix(ctx, req, msg.Text)
+	case strings.TrimSpace(msg.Text) == "":
+		return req.reply(ctx, req.t("text.not_understood"), nil)
 	}
-	return req.reply(ctx, req.t("text.not_understood"), nil)
+	return r.freeText(ctx, req, msg.Text)
 }
 
 // loadConversation reads the sender's unfinished flow. An expired one is
-// removed and the user told why, once.
-func (r *Router) loadConversation(ctx context.Context, req *request) error {
+// removed and the user told why, once; expired says so.
+func (r *Router) loadConversation(ctx context.Context, req *request) (expired bool, err error) {
 	c, err := r.Conversations.GetConversation(ctx, req.convKey())
 	if cnsbot.IsNotFound(err) {
-		return nil
+		return false, nil
 	} else if err != nil {
-		return fmt.Errorf("get conversation: %w", err)
+		return false, fmt.Errorf("get conversation: %w", err)
 	}
 	if c.Expired(r.Now()) {
 		if err := r.Conversations.DeleteConversation(ctx, req.convKey()); err != nil {
-			return fmt.Errorf("delete expired conversation: %w", err)
+			return false, fmt.Errorf("delete expired conversation: %w", err)
 		}
 		minutes := int(r.ConversationTTL / time.Minute)
-		if err := req.reply(ctx, req.t("draft.expired", "Minutes", minutes), nil); err != nil {
-			return err
-		}
-		return nil
+		return true, req.reply(ctx, req.t("draft.expired", "Minutes", minutes), nil)
 	}
 	req.conv = c
-	return nil
+	return false, nil
+}
+
+// defaultLocation is Asia/Ho_Chi_Minh, or UTC+7 where no zone data exists.
+func defaultLocation() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return loc
+	}
+	return time.FixedZone("ICT", 7*60*60)
 }
 
 func (req *request) convKey() cnsbot.ConversationKey {

@@ -266,7 +266,7 @@ func (r *Router) joinChooseUnit(ctx context.Context, req *request, cb Callback) 
 	if req.member != nil {
 		return req.staleButton(ctx)
 	}
-	if err := r.loadConversation(ctx, req); err != nil {
+	if _, err := r.loadConversation(ctx, req); err != nil {
 		return err
 	}
 	c := req.conv

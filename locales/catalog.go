@@ -90,6 +90,9 @@ func Funcs(lang string) template.FuncMap {
 		"date":     funcDate(lang),
 		"datetime": funcDateTime(lang),
 		"esc":      escape,
+		// raw passes text the catalog already rendered (and escaped), such
+		// as a list of report.item lines, into another text.
+		"raw": func(s string) string { return s },
 	}
 }
 

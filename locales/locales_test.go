@@ -121,6 +121,21 @@ var sample = map[string]any{
 	"Count":       1562,
 	"Minutes":     30,
 	"Command":     "/abc<x>",
+	"Date":        "2026-07-21",
+	"From":        "2026-07-15",
+	"To":          "2026-07-21",
+	"Items":       "• Định danh: <b>15</b> người",
+	"Note":        "mất sóng <3G>",
+	"Indicator":   "Định danh điện tử & VNeID",
+	"Code":        "VNEID",
+	"Value":       1250,
+	"Old":         12,
+	"Min":         0,
+	"Text":        "abc <x>",
+	"Days":        7,
+	"ID":          42,
+	"Total":       123,
+	"Evidence":    true,
 }
 
 var (

@@ -85,11 +85,14 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
 	router := handlers.NewRouter(handlers.Services{
 		Members: a.Members, Units: a.Units, Teams: a.Teams, Joins: a.Joins, Conversations: a.Conversations,
+		Indicators: a.Indicators, Reports: a.Reports,
 	}, a.Catalog)
 	router.Logger = a.Logger
 	router.ConversationTTL = a.Config.Conversation.TTL.Duration()
 	router.DefaultLocale = a.Config.Locale
 	router.MaxTextLength = a.Config.Limits.MaxTextLength
+	router.Location = a.Location
+	router.EditWindow = a.Config.Conversation.EditWindow.Duration()
 	pipeline := &bot.Pipeline{
 		Handler:       router.Handle,
 		Updates:       a.UpdateLog,

@@ -1,0 +1,553 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"cnsbot"
+	"cnsbot/reportparse"
+	"cnsbot/textvi"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// The report flow: pick an indicator, type its number, add another or
+// finish, an optional note, the date, review, then send. Free text and the
+// quick form land on the same draft and review.
+const (
+	flowReport   = "report"
+	stepPick     = "pick"
+	stepValue    = "value"
+	stepMore     = "more"
+	stepNote     = "note"
+	stepDate     = "date"
+	stepReview   = "review"
+	pickPageSize = 6
+)
+
+// reportDraft is an unsent report in the conversation store.
+type reportDraft struct {
+	// Batch numbers the draft; with the author it makes the idempotency keys
+	// of the reports, so a second tap on Gửi cannot save them twice.
+	Batch   int64         `json:"batch"`
+	Items   []draftItem   `json:"items,omitempty"`
+	Current int64         `json:"cur,omitempty"` // the indicator whose number is asked
+	Note    string        `json:"note,omitempty"`
+	Date    string        `json:"date,omitempty"` // YYYY-MM-DD
+	Page    int           `json:"page,omitempty"`
+	Back    []string      `json:"back,omitempty"` // the steps to go back to
+	Source  cnsbot.Source `json:"src"`
+}
+
+type draftItem struct {
+	IndicatorID int64   `json:"ind"`
+	Value       float64 `json:"v"`
+}
+
+// set puts the value of an indicator, replacing an earlier one.
+func (d *reportDraft) set(indID int64, v float64) {
+	for i := range d.Items {
+		if d.Items[i].IndicatorID == indID {
+			d.Items[i].Value = v
+			return
+		}
+	}
+	d.Items = append(d.Items, draftItem{IndicatorID: indID, Value: v})
+}
+
+func (d *reportDraft) remove(indID int64) {
+	for i := range d.Items {
+		if d.Items[i].IndicatorID == indID {
+			d.Items = append(d.Items[:i], d.Items[i+1:]...)
+			return
+		}
+	}
+}
+
+// newBatch returns a random positive batch number.
+func newBatch() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:]) >> 1)
+}
+
+// batchPrefix is the idempotency-key prefix of one author's batch.
+func batchPrefix(authorID, batch int64) string { return fmt.Sprintf("r:%d:%d:", authorID, batch) }
+
+// canReport reports whether the member has a team to report for.
+func (req *request) canReport() error {
+	if !req.Private {
+		return cnsbot.Errorf(cnsbot.EINVALID, "error.private_only", "BotUsername", req.r.BotUsername)
+	}
+	if req.member.TeamID == 0 {
+		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "report.no_team")
+	}
+	return nil
+}
+
+// today is the current date in the bot's time zone, at midnight.
+func (r *Router) today() time.Time {
+	now := r.Now().In(r.Location)
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, r.Location)
+}
+
+// checkDate refuses a date outside the open window: not in the future, not
+// older than the edit window.
+func (r *Router) checkDate(d time.Time) error {
+	today := r.today()
+	oldest := today.AddDate(0, 0, -r.windowDays()+1)
+	if d.After(today) || d.Before(oldest) {
+		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_date_window", "From", oldest.Format(time.DateOnly), "To", today.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// windowDays is how many days back (today included) a report may be dated.
+func (r *Router) windowDays() int {
+	days := int(r.EditWindow / (24 * time.Hour))
+	if days < 1 {
+		days = 1
+	}
+	return days
+}
+
+// reportCommand is /baocao, /bc, /report: the guided flow without
+// arguments, the quick form with them.
+func (r *Router) reportCommand(ctx context.Context, req *request) error {
+	if err := req.canReport(); err != nil {
+		return err
+	}
+	set, err := r.activities.get(ctx, r.Indicators)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Args) == "" {
+		d := &reportDraft{Batch: newBatch(), Source: cnsbot.SourceChat, Date: r.today().Format(time.DateOnly)}
+		return r.showStep(ctx, req, set, d, stepPick, false)
+	}
+	return r.quickReport(ctx, req, set)
+}
+
+// quickReport saves "/bc vneid 15 dvc 3 hôm qua" at once and answers with a
+// receipt and an undo button.
+func (r *Router) quickReport(ctx context.Context, req *request, set *activitySet) error {
+	res := set.parser.ParseQuick(req.Args, r.today())
+	if err := r.checkParsed(req, set, res, true); err != nil {
+		return err
+	}
+	date := r.today()
+	if !res.Date.IsZero() {
+		date = res.Date
+	}
+	if err := r.checkDate(date); err != nil {
+		return err
+	}
+	items := make([]draftItem, 0, len(res.Pairs))
+	for _, p := range res.Pairs {
+		items = append(items, draftItem{IndicatorID: set.find(p.Code).ID, Value: p.Value})
+	}
+	d := &reportDraft{Batch: req.ID, Items: items, Date: date.Format(time.DateOnly), Source: cnsbot.SourceQuick}
+	return r.saveDraft(ctx, req, set, d, false)
+}
+
+// checkParsed turns what the parser could not accept into one clear answer.
+func (r *Router) checkParsed(req *request, set *activitySet, res reportparse.Result, quick bool) error {
+	for _, p := range res.Problems {
+		ind := set.find(p.Code)
+		name := p.Raw
+		if ind != nil {
+			name = ind.Name(req.lang)
+		}
+		switch p.Kind {
+		case "negative":
+			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_negative", "Indicator", name)
+		case "decimal":
+			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_decimal", "Indicator", name, "Value", p.Raw)
+		case "unknown_word", "number_without_indicator", "indicator_without_number":
+			if quick {
+				return cnsbot.Errorf(cnsbot.EINVALID, "report.err_quick", "Text", p.Raw)
+			}
+		}
+	}
+	if len(res.Pairs) == 0 {
+		if quick {
+			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_quick", "Text", req.Args)
+		}
+		return cnsbot.Errorf(cnsbot.EINVALID, "report.not_understood")
+	}
+	for _, p := range res.Pairs {
+		ind := set.find(p.Code)
+		if ind == nil {
+			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_quick", "Text", p.Phrase)
+		}
+		if err := checkValue(ind, p.Value, req.lang); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// freeText reads a registered member's ordinary message as a report and
+// shows what was understood; nothing is saved before Lưu.
+func (r *Router) freeText(ctx context.Context, req *request, text string) error {
+	if req.member.TeamID == 0 {
+		return req.reply(ctx, req.t("text.not_understood"), nil)
+	}
+	set, err := r.activities.get(ctx, r.Indicators)
+	if err != nil {
+		return err
+	}
+	res := set.parser.Parse(text, r.today())
+	if err := r.checkParsed(req, set, res, false); err != nil {
+		return err
+	}
+	date := r.today()
+	if !res.Date.IsZero() {
+		date = res.Date
+	}
+	if err := r.checkDate(date); err != nil {
+		return err
+	}
+	d := &reportDraft{Batch: newBatch(), Date: date.Format(time.DateOnly), Source: cnsbot.SourceFreeText}
+	for _, p := range res.Pairs {
+		d.set(set.find(p.Code).ID, p.Value)
+	}
+	return r.showStep(ctx, req, set, d, stepReview, false)
+}
+
+// continueFlow hands typed text to the step of the report flow waiting for it.
+func (r *Router) continueReport(ctx context.Context, req *request, text string) error {
+	set, err := r.activities.get(ctx, r.Indicators)
+	if err != nil {
+		return err
+	}
+	d, err := decodeDraft(req.conv)
+	if err != nil {
+		return err
+	}
+	text = strings.TrimSpace(text)
+	switch req.conv.Step {
+	case stepValue:
+		ind := set.byID[d.Current]
+		if ind == nil {
+			return r.showStep(ctx, req, set, d, stepPick, false)
+		}
+		v, err := textvi.ParseNumber(text)
+		if err != nil {
+			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_not_number", "Indicator", ind.Name(req.lang), "Text", text)
+		}
+		if err := checkValue(ind, v, req.lang); err != nil {
+			return err
+		}
+		d.set(ind.ID, v)
+		d.Back = append(d.Back, stepValue)
+		return r.showStep(ctx, req, set, d, stepMore, false)
+	case stepNote:
+		d.Note = text
+		d.Back = append(d.Back, stepNote)
+		return r.showStep(ctx, req, set, d, stepDate, false)
+	case stepDate:
+		day, ok := textvi.ParseDate(text, r.today())
+		if !ok {
+			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_date", "Text", text)
+		}
+		if err := r.checkDate(day); err != nil {
+			return err
+		}
+		d.Date = day.Format(time.DateOnly)
+		d.Back = append(d.Back, stepDate)
+		return r.showStep(ctx, req, set, d, stepReview, false)
+	case stepPick:
+		// A typed indicator name works like its button.
+		res := set.parser.ParseQuick(text+" 1", r.today())
+		if len(res.Pairs) == 1 {
+			d.Current = set.find(res.Pairs[0].Code).ID
+			d.Back = append(d.Back, stepPick)
+			return r.showStep(ctx, req, set, d, stepValue, false)
+		}
+	}
+	// A step that waits for a button: show it again.
+	return r.showStep(ctx, req, set, d, req.conv.Step, false)
+}
+
+func decodeDraft(c *cnsbot.Conversation) (*reportDraft, error) {
+	var d reportDraft
+	if err := json.Unmarshal(c.Draft, &d); err != nil {
+		return nil, fmt.Errorf("decode report draft: %w", err)
+	}
+	return &d, nil
+}
+
+// reportCallback handles the buttons of the report flow.
+func (r *Router) reportCallback(ctx context.Context, req *request, cb Callback) error {
+	if cb.Action == "undo" {
+		return r.undo(ctx, req, cb.ID)
+	}
+	if _, err := r.loadConversation(ctx, req); err != nil {
+		return err
+	}
+	c := req.conv
+	if c == nil || c.Flow != flowReport || c.Version != cb.Version {
+		// Yesterday's button, a second tap, another device: nothing to do.
+		return req.staleButton(ctx)
+	}
+	set, err := r.activities.get(ctx, r.Indicators)
+	if err != nil {
+		return err
+	}
+	d, err := decodeDraft(c)
+	if err != nil {
+		return err
+	}
+	push := func() { d.Back = append(d.Back, c.Step) }
+	switch cb.Action {
+	case "ind":
+		if set.byID[cb.ID] == nil {
+			return req.staleButton(ctx)
+		}
+		d.Current = cb.ID
+		push()
+		return r.showStep(ctx, req, set, d, stepValue, true)
+	case "pg":
+		d.Page = int(cb.ID)
+		return r.showStep(ctx, req, set, d, stepPick, true)
+	case "more":
+		push()
+		d.Page = 0
+		return r.showStep(ctx, req, set, d, stepPick, true)
+	case "del":
+		d.remove(cb.ID)
+		if len(d.Items) == 0 {
+			return r.showStep(ctx, req, set, d, stepPick, true)
+		}
+		return r.showStep(ctx, req, set, d, stepMore, true)
+	case "done":
+		if len(d.Items) == 0 {
+			return r.showStep(ctx, req, set, d, stepPick, true)
+		}
+		push()
+		return r.showStep(ctx, req, set, d, stepNote, true)
+	case "skip":
+		d.Note = ""
+		push()
+		return r.showStep(ctx, req, set, d, stepDate, true)
+	case "day":
+		day := r.today().AddDate(0, 0, -int(cb.ID))
+		if err := r.checkDate(day); err != nil {
+			return err
+		}
+		d.Date = day.Format(time.DateOnly)
+		push()
+		return r.showStep(ctx, req, set, d, stepReview, true)
+	case "edit":
+		push()
+		return r.showStep(ctx, req, set, d, stepMore, true)
+	case "back":
+		step := stepPick
+		if n := len(d.Back); n > 0 {
+			step, d.Back = d.Back[n-1], d.Back[:n-1]
+		}
+		return r.showStep(ctx, req, set, d, step, true)
+	case "cancel":
+		if err := req.endConversation(ctx); err != nil {
+			return err
+		}
+		if err := req.edit(ctx, req.t("cancel.done"), nil); err != nil {
+			return err
+		}
+		return req.answer(ctx, "")
+	case "send":
+		if len(d.Items) == 0 {
+			return r.showStep(ctx, req, set, d, stepPick, true)
+		}
+		return r.saveDraft(ctx, req, set, d, true)
+	}
+	return req.staleButton(ctx)
+}
+
+// showStep stores the draft at step and shows that step, editing the
+// message of the pressed button or sending a new one.
+func (r *Router) showStep(ctx context.Context, req *request, set *activitySet, d *reportDraft, step string, edit bool) error {
+	draft, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode report draft: %w", err)
+	}
+	c := req.conv
+	if c == nil || c.Flow != flowReport {
+		c = &cnsbot.Conversation{Flow: flowReport}
+	}
+	c.Step, c.Draft = step, draft
+	if err := req.saveConversation(ctx, c); err != nil {
+		return err
+	}
+	text, kb := r.renderStep(req, set, d, step, c.Version)
+	if edit {
+		if err := req.edit(ctx, text, kb); err != nil {
+			return err
+		}
+		return req.answer(ctx, "")
+	}
+	return req.reply(ctx, text, kb)
+}
+
+// renderStep draws a step: its text and its buttons, which carry the
+// conversation version they were drawn for.
+func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step string, v int) (string, *models.InlineKeyboardMarkup) {
+	btn := func(label, action string, id int64) models.InlineKeyboardButton {
+		return button(label, Callback{Feature: "bc", Action: action, ID: id, Version: v}.String())
+	}
+	back := btn(req.t("common.back_button"), "back", 0)
+	cancel := btn(req.t("common.cancel_button"), "cancel", 0)
+	var rows [][]models.InlineKeyboardButton
+	var text string
+	switch step {
+	case stepPick:
+		text = req.t("report.pick")
+		pages := (len(set.list) + pickPageSize - 1) / pickPageSize
+		page := min(max(d.Page, 0), max(pages-1, 0))
+		for _, ind := range set.list[page*pickPageSize : min((page+1)*pickPageSize, len(set.list))] {
+			rows = append(rows, []models.InlineKeyboardButton{btn(ind.Name(req.lang), "ind", ind.ID)})
+		}
+		var nav []models.InlineKeyboardButton
+		if page > 0 {
+			nav = append(nav, btn("◀", "pg", int64(page-1)))
+		}
+		if page < pages-1 {
+			nav = append(nav, btn("▶", "pg", int64(page+1)))
+		}
+		if len(nav) > 0 {
+			rows = append(rows, nav)
+		}
+		if len(d.Back) > 0 {
+			rows = append(rows, []models.InlineKeyboardButton{back, cancel})
+		} else {
+			rows = append(rows, []models.InlineKeyboardButton{cancel})
+		}
+	case stepValue:
+		ind := set.byID[d.Current]
+		text = req.t("report.ask_value", "Indicator", ind.Name(req.lang), "Unit", ind.Unit)
+		rows = append(rows, []models.InlineKeyboardButton{back, cancel})
+	case stepMore:
+		text = req.t("report.more", "Items", r.itemLines(req, set, d))
+		for _, it := range d.Items {
+			if ind := set.byID[it.IndicatorID]; ind != nil {
+				rows = append(rows, []models.InlineKeyboardButton{btn("❌ "+ind.Name(req.lang), "del", ind.ID)})
+			}
+		}
+		rows = append(rows,
+			[]models.InlineKeyboardButton{btn(req.t("report.add_button"), "more", 0), btn(req.t("report.done_button"), "done", 0)},
+			[]models.InlineKeyboardButton{back, cancel})
+	case stepNote:
+		text = req.t("report.ask_note")
+		rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.skip_button"), "skip", 0)}, []models.InlineKeyboardButton{back, cancel})
+	case stepDate:
+		text = req.t("report.ask_date", "Days", r.windowDays())
+		rows = append(rows, []models.InlineKeyboardButton{
+			btn(req.t("report.today_button"), "day", 0), btn(req.t("report.yesterday_button"), "day", 1),
+		}, []models.InlineKeyboardButton{back, cancel})
+	case stepReview:
+		key, send := "report.review", "report.send_button"
+		if d.Source == cnsbot.SourceFreeText {
+			key, send = "report.understood", "report.save_button"
+		}
+		text = req.t(key, "Items", r.itemLines(req, set, d), "Date", d.Date, "Note", d.Note)
+		rows = append(rows, []models.InlineKeyboardButton{
+			btn(req.t(send), "send", 0), btn(req.t("report.edit_button"), "edit", 0), cancel,
+		})
+	}
+	return text, inlineKeyboard(rows...)
+}
+
+// itemLines lists a draft's items, one "• name: 15 người" line each.
+func (r *Router) itemLines(req *request, set *activitySet, d *reportDraft) string {
+	var b strings.Builder
+	for _, it := range d.Items {
+		ind := set.byID[it.IndicatorID]
+		if ind == nil {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(req.t("report.item", "Indicator", ind.Name(req.lang), "Code", ind.Code, "Value", it.Value, "Unit", ind.Unit))
+	}
+	return b.String()
+}
+
+// saveDraft writes the draft's reports in one transaction, then ends the
+// conversation and answers with the receipt. The idempotency keys come from
+// the author and the draft's batch: a second tap, a second device or a
+// redelivered update finds them taken and is told it was already done.
+func (r *Router) saveDraft(ctx context.Context, req *request, set *activitySet, d *reportDraft, edit bool) error {
+	m := req.member
+	reports := make([]*cnsbot.Report, 0, len(d.Items))
+	prefix := batchPrefix(m.ID, d.Batch)
+	for i, it := range d.Items {
+		reports = append(reports, &cnsbot.Report{
+			MemberID: m.ID, TeamID: m.TeamID, UnitID: m.UnitID, Date: d.Date, IndicatorID: it.IndicatorID,
+			Value: it.Value, Note: d.Note, Source: d.Source, IdempotencyKey: prefix + strconv.Itoa(i),
+		})
+	}
+	err := r.Reports.CreateReports(ctx, reports)
+	if cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
+		if req.conv != nil {
+			if err := req.endConversation(ctx); err != nil {
+				return err
+			}
+		}
+		if req.CallbackQuery != nil {
+			return req.answer(ctx, req.t("report.already_saved"))
+		}
+		return req.reply(ctx, req.t("report.already_saved"), nil)
+	} else if err != nil {
+		return fmt.Errorf("save reports: %w", err)
+	}
+	if req.conv != nil && req.conv.Flow == flowReport {
+		if err := req.endConversation(ctx); err != nil {
+			return err
+		}
+	}
+	text := req.t("report.saved", "Items", r.itemLines(req, set, d), "Date", d.Date, "Note", d.Note,
+		"Minutes", int(r.UndoWindow/time.Minute))
+	kb := inlineKeyboard([]models.InlineKeyboardButton{
+		button(req.t("report.undo_button"), Callback{Feature: "bc", Action: "undo", ID: d.Batch}.String()),
+	})
+	if edit {
+		if err := req.edit(ctx, text, kb); err != nil {
+			return err
+		}
+		return req.answer(ctx, req.t("report.saved_notice"))
+	}
+	return req.reply(ctx, text, kb)
+}
+
+// undo revokes a batch the caller saved, within the undo window.
+func (r *Router) undo(ctx context.Context, req *request, batch int64) error {
+	rs, _, err := r.Reports.FindReports(ctx, cnsbot.ReportFilter{KeyPrefix: batchPrefix(req.member.ID, batch)})
+	if err != nil {
+		return fmt.Errorf("find batch: %w", err)
+	}
+	if len(rs) == 0 {
+		return req.staleButton(ctx)
+	}
+	for _, rep := range rs {
+		if r.Now().Sub(rep.CreatedAt) > r.UndoWindow {
+			return req.answer(ctx, req.t("report.undo_expired", "Minutes", int(r.UndoWindow/time.Minute)))
+		}
+	}
+	for _, rep := range rs {
+		if _, err := r.Reports.RevokeReport(ctx, rep.ID, req.member.ID); err != nil && cnsbot.ErrorCode(err) != cnsbot.ECONFLICT {
+			return fmt.Errorf("undo report %d: %w", rep.ID, err)
+		}
+	}
+	if err := req.edit(ctx, req.t("report.undone", "Count", len(rs)), nil); err != nil {
+		return err
+	}
+	return req.answer(ctx, "")
+}
