@@ -100,8 +100,12 @@ log:
 		t.Fatal(err)
 	}
 	units, members := writeFixture(t, dir)
+	indicators := filepath.Join(dir, "indicators.csv")
+	if err := os.WriteFile(indicators, []byte("code,name_vi,name_en,unit,kind,aggregation,direction,aliases\nVNEID,Hỗ trợ cài đặt VNeID,VNeID installs,người,activity,sum,higher,vneid;định danh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
-	for _, args := range [][]string{{"import", "-config", cfgPath, "units", units}, {"import", "-config", cfgPath, "members", members}} {
+	for _, args := range [][]string{{"import", "-config", cfgPath, "units", units}, {"import", "-config", cfgPath, "members", members}, {"import", "-config", cfgPath, "indicators", indicators}} {
 		if out, err := runMain(t, ctx, args...); err != nil {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
@@ -140,6 +144,14 @@ log:
 	if got := tg.WaitMessages(t, member, 1, wait)[0].Text; !strings.Contains(got, "Sùng Thị Mỷ") {
 		t.Fatalf("registration reply=%q", got)
 	}
+	// The member starts a report and picks the indicator, then the bot stops.
+	tg.Push(telegramtest.Command(ids.Next(), member, member, "/baocao"))
+	pick := tg.WaitMessages(t, member, 2, wait)[1]
+	if len(pick.CallbackData()) == 0 {
+		t.Fatalf("pick=%q %s", pick.Text, pick.ReplyMarkup)
+	}
+	tg.Push(telegramtest.Callback(ids.Next(), member, member, int64(pick.MessageID), pick.CallbackData()[0]))
+	tg.WaitFor(t, wait, func(s *telegramtest.Server) bool { return len(s.Edits()) == 1 })
 	tg.Push(telegramtest.Contact(ids.Next(), stranger, stranger, stranger, "0987654321"))
 	if got, want := tg.WaitMessages(t, stranger, 1, wait)[0].Text, catalog.T("vi", "start.unknown_phone", map[string]any{"Phone": "0987654321"}); got != want {
 		t.Fatalf("unknown phone reply=%q, want %q", got, want)
@@ -154,7 +166,8 @@ log:
 	rc := goredis.NewClient(opt)
 	defer rc.Close()
 	key := fmt.Sprintf("%sconv:%d:%d", prefix, stranger, stranger)
-	t.Cleanup(func() { rc.Del(context.Background(), key) })
+	memberKey := fmt.Sprintf("%sconv:%d:%d", prefix, member, member)
+	t.Cleanup(func() { rc.Del(context.Background(), key, memberKey) })
 	ttl, err := rc.TTL(ctx, key).Result()
 	if err != nil || ttl <= 0 {
 		t.Fatalf("TTL(%s)=%v, %v; want a positive TTL", key, ttl, err)
@@ -169,5 +182,11 @@ log:
 	tg.Push(telegramtest.Message(ids.Next(), stranger, stranger, "Lò Văn Páo"))
 	if got, want := tg.WaitMessages(t, stranger, 2, wait)[1].Text, catalog.T("vi", "start.ask_unit", nil); got != want {
 		t.Fatalf("after restart=%q, want %q", got, want)
+	}
+	// The member's report draft survived too: the number lands on it.
+	tg.Push(telegramtest.Message(ids.Next(), member, member, "15"))
+	more := tg.WaitMessages(t, member, 3, wait)[2]
+	if !strings.Contains(more.Text, "Hỗ trợ cài đặt VNeID") || !strings.Contains(more.Text, "15") {
+		t.Fatalf("after restart the draft was lost: %q", more.Text)
 	}
 }
