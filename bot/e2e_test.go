@@ -128,7 +128,7 @@ func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
 		Catalog: h.catalog, DefaultLocale: "vi", Timeout: wait, OnHandled: h.onHandled,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b, err := bot.New(ctx, bot.Options{Token: telegramtest.Token, APIURL: h.tg.URL(), PollTimeout: 2 * time.Second, MaxActive: 16}, p)
+	b, err := bot.New(ctx, bot.Options{Token: telegramtest.Token, APIURL: h.tg.URL(), PollTimeout: 2 * time.Second, MaxActive: 64}, p)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -132,11 +132,16 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 			return r.start(ctx, req)
 		}
 	}
-	expired, err := r.loadConversation(ctx, req)
-	if err != nil {
-		return err
-	} else if expired && req.Command == "" {
-		return nil // the notice is the answer; the text belonged to the old draft
+	// The quick form is stateless: it skips the conversation store, a round
+	// trip on the busiest path.
+	quick := req.member != nil && strings.TrimSpace(req.Args) != "" && isReportCommand(req.Command)
+	if !quick {
+		expired, err := r.loadConversation(ctx, req)
+		if err != nil {
+			return err
+		} else if expired && req.Command == "" {
+			return nil // the notice is the answer; the text belonged to the old draft
+		}
 	}
 	if req.member == nil {
 		return r.unregistered(ctx, req, msg)
@@ -290,3 +295,6 @@ func inlineKeyboard(rows ...[]models.InlineKeyboardButton) *models.InlineKeyboar
 func button(text, data string) models.InlineKeyboardButton {
 	return models.InlineKeyboardButton{Text: text, CallbackData: data}
 }
+
+// isReportCommand reports whether cmd is /baocao or one of its aliases.
+func isReportCommand(cmd string) bool { return cmd == "baocao" || cmd == "bc" || cmd == "report" }

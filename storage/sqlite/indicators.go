@@ -28,7 +28,7 @@ const indicatorColumns = `id, code, name_vi, name_en, unit, kind, aggregation, d
 
 // FindIndicatorByCode returns the indicator with the code, ENOTFOUND if none.
 func (s *IndicatorService) FindIndicatorByCode(ctx context.Context, code string) (*cnsbot.Indicator, error) {
-	inds, err := findIndicators(ctx, s.db.db, cnsbot.IndicatorFilter{Code: code})
+	inds, err := findIndicators(ctx, s.db.pool(), cnsbot.IndicatorFilter{Code: code})
 	if err != nil {
 		return nil, fmt.Errorf("find indicator %q: %w", code, err)
 	} else if len(inds) == 0 {
@@ -39,7 +39,7 @@ func (s *IndicatorService) FindIndicatorByCode(ctx context.Context, code string)
 
 // FindIndicatorByID returns the indicator with the id, ENOTFOUND if none.
 func (s *IndicatorService) FindIndicatorByID(ctx context.Context, id int64) (*cnsbot.Indicator, error) {
-	inds, err := queryIndicators(ctx, s.db.db, `SELECT `+indicatorColumns+` FROM indicators WHERE id = ?`, id)
+	inds, err := queryIndicators(ctx, s.db.pool(), `SELECT `+indicatorColumns+` FROM indicators WHERE id = ?`, id)
 	if err != nil {
 		return nil, fmt.Errorf("find indicator %d: %w", id, err)
 	} else if len(inds) == 0 {
@@ -50,7 +50,7 @@ func (s *IndicatorService) FindIndicatorByID(ctx context.Context, id int64) (*cn
 
 // FindIndicators returns the indicators matching f in display order.
 func (s *IndicatorService) FindIndicators(ctx context.Context, f cnsbot.IndicatorFilter) ([]*cnsbot.Indicator, error) {
-	inds, err := findIndicators(ctx, s.db.db, f)
+	inds, err := findIndicators(ctx, s.db.pool(), f)
 	if err != nil {
 		return nil, fmt.Errorf("find indicators: %w", err)
 	}
@@ -63,7 +63,7 @@ func (s *IndicatorService) CreateIndicator(ctx context.Context, ind *cnsbot.Indi
 	if err != nil {
 		return fmt.Errorf("create indicator %q: %w", ind.Code, err)
 	}
-	if err := s.db.db.QueryRowContext(ctx, `
+	if err := s.db.pool().QueryRowContext(ctx, `
 		INSERT INTO indicators (`+indicatorInsertColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`, args...).Scan(&ind.ID); err != nil {

@@ -33,7 +33,7 @@ func (s *JoinRequestService) CreateJoinRequest(ctx context.Context, r *cnsbot.Jo
 		return cnsbot.Errorf(cnsbot.EINVALID, "error.invalid_phone", "phone", r.Phone)
 	}
 	now := s.db.now()
-	if err := s.db.db.QueryRowContext(ctx, `
+	if err := s.db.pool().QueryRowContext(ctx, `
 		INSERT INTO join_requests (telegram_id, chat_id, phone, full_name, unit_id, locale, status, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)
 		RETURNING id`,
@@ -47,7 +47,7 @@ func (s *JoinRequestService) CreateJoinRequest(ctx context.Context, r *cnsbot.Jo
 
 // FindJoinRequestByID returns the request with the id, ENOTFOUND if none.
 func (s *JoinRequestService) FindJoinRequestByID(ctx context.Context, id int64) (*cnsbot.JoinRequest, error) {
-	r, err := scanJoinRequest(s.db.db.QueryRowContext(ctx, `SELECT `+joinRequestColumns+` FROM join_requests WHERE id = ?`, id))
+	r, err := scanJoinRequest(s.db.pool().QueryRowContext(ctx, `SELECT `+joinRequestColumns+` FROM join_requests WHERE id = ?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("find join request %d: %w", id, err)
 	}
@@ -56,7 +56,7 @@ func (s *JoinRequestService) FindJoinRequestByID(ctx context.Context, id int64) 
 
 // FindPendingJoinRequest returns the sender's open request, ENOTFOUND if none.
 func (s *JoinRequestService) FindPendingJoinRequest(ctx context.Context, tgID int64) (*cnsbot.JoinRequest, error) {
-	r, err := scanJoinRequest(s.db.db.QueryRowContext(ctx, `SELECT `+joinRequestColumns+`
+	r, err := scanJoinRequest(s.db.pool().QueryRowContext(ctx, `SELECT `+joinRequestColumns+`
 		FROM join_requests WHERE telegram_id = ? AND status = 'pending'`, tgID))
 	if err != nil {
 		return nil, fmt.Errorf("find pending join request of %d: %w", tgID, err)

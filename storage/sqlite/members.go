@@ -29,7 +29,7 @@ const memberColumns = `m.id, m.full_name, m.phone, m.unit_id, COALESCE(m.team_id
 
 // FindMemberByID returns the member with the id, ENOTFOUND if none.
 func (s *MemberService) FindMemberByID(ctx context.Context, id int64) (*cnsbot.Member, error) {
-	m, err := findMemberBy(ctx, s.db.db, "id", id)
+	m, err := findMemberBy(ctx, s.db.pool(), "id", id)
 	if err != nil {
 		return nil, fmt.Errorf("find member %d: %w", id, err)
 	}
@@ -39,7 +39,7 @@ func (s *MemberService) FindMemberByID(ctx context.Context, id int64) (*cnsbot.M
 // FindMemberByTelegramID returns the member registered with the Telegram
 // user id, ENOTFOUND if none.
 func (s *MemberService) FindMemberByTelegramID(ctx context.Context, tgID int64) (*cnsbot.Member, error) {
-	m, err := findMemberBy(ctx, s.db.db, "telegram_id", tgID)
+	m, err := findMemberBy(ctx, s.db.pool(), "telegram_id", tgID)
 	if err != nil {
 		return nil, fmt.Errorf("find member by telegram id %d: %w", tgID, err)
 	}
@@ -49,7 +49,7 @@ func (s *MemberService) FindMemberByTelegramID(ctx context.Context, tgID int64) 
 // FindMemberByPhone returns the member with the normalised phone, ENOTFOUND
 // if none.
 func (s *MemberService) FindMemberByPhone(ctx context.Context, phone string) (*cnsbot.Member, error) {
-	m, err := findMemberBy(ctx, s.db.db, "phone", phone)
+	m, err := findMemberBy(ctx, s.db.pool(), "phone", phone)
 	if err != nil {
 		return nil, fmt.Errorf("find member by phone: %w", err)
 	}
@@ -59,7 +59,7 @@ func (s *MemberService) FindMemberByPhone(ctx context.Context, phone string) (*c
 // FindMemberByInviteCode returns the member whose deep-link code it is,
 // ENOTFOUND if none.
 func (s *MemberService) FindMemberByInviteCode(ctx context.Context, code string) (*cnsbot.Member, error) {
-	m, err := findMemberBy(ctx, s.db.db, "invite_code", code)
+	m, err := findMemberBy(ctx, s.db.pool(), "invite_code", code)
 	if err != nil {
 		return nil, fmt.Errorf("find member by invite code: %w", err)
 	}
@@ -85,14 +85,14 @@ func (s *MemberService) FindMembers(ctx context.Context, f cnsbot.MemberFilter) 
 	cond := strings.Join(where, " AND ")
 
 	var n int
-	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM members m WHERE `+cond, args...).Scan(&n); err != nil {
+	if err := s.db.pool().QueryRowContext(ctx, `SELECT COUNT(*) FROM members m WHERE `+cond, args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count members: %w", err)
 	}
 	limit := -1
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
-	ms, err := queryMembers(ctx, s.db.db, `SELECT `+memberColumns+` FROM members m WHERE `+cond+`
+	ms, err := queryMembers(ctx, s.db.pool(), `SELECT `+memberColumns+` FROM members m WHERE `+cond+`
 		ORDER BY m.id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find members: %w", err)
@@ -139,7 +139,7 @@ func (s *MemberService) UpdateMember(ctx context.Context, id int64, upd cnsbot.M
 // active leaders chosen the same way.
 func (s *MemberService) FindAdminsForUnit(ctx context.Context, unitID int64) ([]*cnsbot.Member, error) {
 	var path string
-	if err := s.db.db.QueryRowContext(ctx, `SELECT path FROM units WHERE id = ?`, unitID).Scan(&path); err != nil {
+	if err := s.db.pool().QueryRowContext(ctx, `SELECT path FROM units WHERE id = ?`, unitID).Scan(&path); err != nil {
 		return nil, fmt.Errorf("find admins for unit %d: %w", unitID, translate(err))
 	}
 	var ids []string
@@ -149,7 +149,7 @@ func (s *MemberService) FindAdminsForUnit(ctx context.Context, unitID int64) ([]
 		}
 	}
 	for _, role := range []cnsbot.Role{cnsbot.RoleAdmin, cnsbot.RoleLeader} {
-		ms, err := queryMembers(ctx, s.db.db, `
+		ms, err := queryMembers(ctx, s.db.pool(), `
 			SELECT `+memberColumns+`
 			FROM members m JOIN units u ON u.id = m.unit_id
 			WHERE m.role = ? AND m.status = 'active' AND m.telegram_id IS NOT NULL

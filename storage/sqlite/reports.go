@@ -29,7 +29,7 @@ const reportColumns = `r.id, COALESCE(r.member_id, 0), COALESCE(r.team_id, 0), r
 // FindReportByID returns the report with the id, revoked or not, ENOTFOUND
 // if none.
 func (s *ReportService) FindReportByID(ctx context.Context, id int64) (*cnsbot.Report, error) {
-	r, err := findReportByID(ctx, s.db.db, id)
+	r, err := findReportByID(ctx, s.db.pool(), id)
 	if err != nil {
 		return nil, fmt.Errorf("find report %d: %w", id, err)
 	}
@@ -72,14 +72,14 @@ func (s *ReportService) FindReports(ctx context.Context, f cnsbot.ReportFilter) 
 	cond := strings.Join(where, " AND ")
 
 	var n int
-	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reports r WHERE `+cond, args...).Scan(&n); err != nil {
+	if err := s.db.pool().QueryRowContext(ctx, `SELECT COUNT(*) FROM reports r WHERE `+cond, args...).Scan(&n); err != nil {
 		return nil, 0, fmt.Errorf("count reports: %w", err)
 	}
 	limit := -1
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
-	rs, err := queryReports(ctx, s.db.db, `SELECT `+reportColumns+` FROM reports r WHERE `+cond+`
+	rs, err := queryReports(ctx, s.db.pool(), `SELECT `+reportColumns+` FROM reports r WHERE `+cond+`
 		ORDER BY r.date DESC, r.id DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find reports: %w", err)
@@ -91,16 +91,13 @@ func (s *ReportService) FindReports(ctx context.Context, f cnsbot.ReportFilter) 
 // writes a "create" entry in the audit trail for each. When any
 // IdempotencyKey already exists it returns ECONFLICT and writes nothing.
 func (s *ReportService) CreateReports(ctx context.Context, rs []*cnsbot.Report) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	// Group-committed: reports of concurrent updates share one commit. The
+	// idempotency keys make a commit after the caller gave up harmless.
+	err := s.db.Write(ctx, func(tx *Tx) error { return insertReports(s.db.ctx, tx, rs, false) })
 	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	if err := insertReports(ctx, tx, rs, false); err != nil {
 		return fmt.Errorf("create reports: %w", err)
 	}
-	return tx.Commit()
+	return nil
 }
 
 // CorrectReport changes the value of a report, keeping the old value in the
@@ -176,7 +173,7 @@ func (s *ReportService) changeReport(ctx context.Context, id int64, action strin
 
 // FindReportChanges returns the audit trail of a report, oldest first.
 func (s *ReportService) FindReportChanges(ctx context.Context, reportID int64) ([]*cnsbot.ReportChange, error) {
-	rows, err := s.db.db.QueryContext(ctx, `
+	rows, err := s.db.pool().QueryContext(ctx, `
 		SELECT id, report_id, action, old_value, new_value, COALESCE(changed_by, 0), changed_at
 		FROM report_changes WHERE report_id = ? ORDER BY id`, reportID)
 	if err != nil {

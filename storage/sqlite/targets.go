@@ -32,7 +32,7 @@ func (s *TargetService) FindTargets(ctx context.Context, f cnsbot.TargetFilter) 
 	if f.Period != "" {
 		where, args = append(where, "period = ?"), append(args, f.Period)
 	}
-	rows, err := s.db.db.QueryContext(ctx, `
+	rows, err := s.db.pool().QueryContext(ctx, `
 		SELECT id, indicator_id, unit_id, period, value FROM targets
 		WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY indicator_id, unit_id, period`, args...)
@@ -58,7 +58,7 @@ func (s *TargetService) FindTargets(ctx context.Context, f cnsbot.TargetFilter) 
 // SetTarget creates or replaces the target of (indicator, unit, period) and
 // sets t.ID. EINVALID for a malformed period or an unknown indicator or unit.
 func (s *TargetService) SetTarget(ctx context.Context, t *cnsbot.Target) error {
-	if err := setTarget(ctx, s.db.db, t); err != nil {
+	if err := setTarget(ctx, s.db.pool(), t); err != nil {
 		return fmt.Errorf("set target %d/%d/%s: %w", t.IndicatorID, t.UnitID, t.Period, err)
 	}
 	return nil

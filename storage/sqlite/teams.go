@@ -22,7 +22,7 @@ func NewTeamService(db *DB) *TeamService {
 
 // FindTeamByID returns the team with the id, ENOTFOUND if none.
 func (s *TeamService) FindTeamByID(ctx context.Context, id int64) (*cnsbot.Team, error) {
-	t, err := scanTeam(s.db.db.QueryRowContext(ctx, `SELECT id, unit_id, name, created_at FROM teams WHERE id = ?`, id))
+	t, err := scanTeam(s.db.pool().QueryRowContext(ctx, `SELECT id, unit_id, name, created_at FROM teams WHERE id = ?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("find team %d: %w", id, err)
 	}
@@ -31,7 +31,7 @@ func (s *TeamService) FindTeamByID(ctx context.Context, id int64) (*cnsbot.Team,
 
 // FindTeamByUnitID returns the team attached to the unit, ENOTFOUND if none.
 func (s *TeamService) FindTeamByUnitID(ctx context.Context, unitID int64) (*cnsbot.Team, error) {
-	t, err := findTeamByUnitID(ctx, s.db.db, unitID)
+	t, err := findTeamByUnitID(ctx, s.db.pool(), unitID)
 	if err != nil {
 		return nil, fmt.Errorf("find team of unit %d: %w", unitID, err)
 	}

@@ -25,7 +25,7 @@ func NewUnitService(db *DB) *UnitService {
 
 // FindUnitByID returns the unit with the id, ENOTFOUND if none.
 func (s *UnitService) FindUnitByID(ctx context.Context, id int64) (*cnsbot.Unit, error) {
-	u, err := findUnit(ctx, s.db.db, cnsbot.UnitFilter{ID: id})
+	u, err := findUnit(ctx, s.db.pool(), cnsbot.UnitFilter{ID: id})
 	if err != nil {
 		return nil, fmt.Errorf("find unit %d: %w", id, err)
 	}
@@ -37,7 +37,7 @@ func (s *UnitService) FindUnitByCode(ctx context.Context, code string) (*cnsbot.
 	if code == "" {
 		return nil, cnsbot.Errorf(cnsbot.ENOTFOUND, "error.not_found")
 	}
-	u, err := findUnit(ctx, s.db.db, cnsbot.UnitFilter{Code: code})
+	u, err := findUnit(ctx, s.db.pool(), cnsbot.UnitFilter{Code: code})
 	if err != nil {
 		return nil, fmt.Errorf("find unit %q: %w", code, err)
 	}
@@ -46,7 +46,7 @@ func (s *UnitService) FindUnitByCode(ctx context.Context, code string) (*cnsbot.
 
 // FindUnits returns the units matching f, by id.
 func (s *UnitService) FindUnits(ctx context.Context, f cnsbot.UnitFilter) ([]*cnsbot.Unit, error) {
-	us, err := findUnits(ctx, s.db.db, f)
+	us, err := findUnits(ctx, s.db.pool(), f)
 	if err != nil {
 		return nil, fmt.Errorf("find units: %w", err)
 	}
@@ -72,7 +72,7 @@ func (s *UnitService) CreateUnit(ctx context.Context, u *cnsbot.Unit) error {
 // unit is within itself. ENOTFOUND when either unit does not exist.
 func (s *UnitService) IsUnitWithin(ctx context.Context, id, root int64) (bool, error) {
 	var path, rootPath sql.NullString
-	if err := s.db.db.QueryRowContext(ctx, `SELECT
+	if err := s.db.pool().QueryRowContext(ctx, `SELECT
 		(SELECT path FROM units WHERE id = ?),
 		(SELECT path FROM units WHERE id = ?)`, id, root).Scan(&path, &rootPath); err != nil {
 		return false, fmt.Errorf("is unit %d within %d: %w", id, root, err)
@@ -85,7 +85,7 @@ func (s *UnitService) IsUnitWithin(ctx context.Context, id, root int64) (bool, e
 // SetUnitSuccessor records that the unit from merged into the unit to since
 // the date (YYYY-MM-DD or ""); setting it again replaces the date.
 func (s *UnitService) SetUnitSuccessor(ctx context.Context, from, to int64, since string) error {
-	if _, err := s.db.db.ExecContext(ctx, `
+	if _, err := s.db.pool().ExecContext(ctx, `
 		INSERT INTO unit_successors (from_unit_id, to_unit_id, since) VALUES (?, ?, ?)
 		ON CONFLICT (from_unit_id, to_unit_id) DO UPDATE SET since = excluded.since`,
 		from, to, since); err != nil {
@@ -96,7 +96,7 @@ func (s *UnitService) SetUnitSuccessor(ctx context.Context, from, to int64, sinc
 
 // FindUnitSuccessors returns the units that the unit from merged into.
 func (s *UnitService) FindUnitSuccessors(ctx context.Context, from int64) ([]*cnsbot.Unit, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT to_unit_id FROM unit_successors WHERE from_unit_id = ? ORDER BY to_unit_id`, from)
+	rows, err := s.db.pool().QueryContext(ctx, `SELECT to_unit_id FROM unit_successors WHERE from_unit_id = ? ORDER BY to_unit_id`, from)
 	if err != nil {
 		return nil, fmt.Errorf("find unit successors %d: %w", from, err)
 	}
