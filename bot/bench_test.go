@@ -35,8 +35,11 @@ func benchRedis(tb testing.TB) cnsbot.ConversationStore {
 // BenchmarkQuickReport sends `/bc vneid 1` from 200 registered members
 // through the whole stack — the real go-telegram/bot long-polling the fake
 // Bot API on loopback (0 ms latency), the pipeline with dedupe and the
-// per-user Redis lock, the handlers, SQLite in WAL mode — and measures
-// reports/s and the p99 latency from getUpdates delivery to the receipt.
+// per-user Redis lock, the handlers, SQLite in WAL mode — and reports
+// reports/s and the p50/p99 handling latency of one update (dedupe, lock,
+// handler, receipt sent). All updates are queued at once, so the time an
+// update waits for its turn is not part of that latency; it is what
+// reports/s measures.
 func BenchmarkQuickReport(b *testing.B) {
 	h := newHarness(b, benchRedis(b)).withReporting(b, "vi")
 	ctx := context.Background()
@@ -51,66 +54,39 @@ func BenchmarkQuickReport(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	h.handledMu.Lock()
+	h.took = h.took[:0]
+	h.handledMu.Unlock()
+	first := h.ids.Next() + 1
+	updates := make([]*models.Update, b.N)
+	for i := range updates {
+		user := int64(20_000 + i%users)
+		updates[i] = telegramtest.Command(first+int64(i), user, user, "/bc vneid 1")
+	}
 	b.ResetTimer()
 	start := time.Now()
-	pushed := make(map[int64]time.Time, b.N)
-	batch := make([]*models.Update, 0, 100)
-	first := h.ids.Next()
-	for i := 0; i < b.N; i++ {
-		user := int64(20_000 + i%users)
-		id := first + int64(i)
-		batch = append(batch, telegramtest.Command(id, user, user, "/bc vneid 1"))
-		if len(batch) == cap(batch) || i == b.N-1 {
-			now := time.Now()
-			for _, u := range batch {
-				pushed[u.ID] = now
-			}
-			h.tg.Push(batch...)
-			batch = batch[:0]
-		}
+	for i := 0; i < len(updates); i += 100 {
+		h.tg.Push(updates[i:min(i+100, len(updates))]...)
 	}
-	h.ids = telegramtest.NewIDs()
-	for i := int64(0); i < first+int64(b.N); i++ {
-		h.ids.Next()
-	}
-	h.waitHandled(b, first+int64(b.N)-1)
-	for i := 0; i < b.N; i++ {
+	for i := range updates {
 		h.waitHandled(b, first+int64(i))
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
 
-	sent := h.tg.SentMessages()
-	var lat []time.Duration
-	byChat := map[int64][]time.Time{}
-	for _, m := range sent {
-		byChat[m.ChatID] = append(byChat[m.ChatID], m.At)
-	}
-	// Each user's receipts come in the order of their updates.
-	for i := 0; i < b.N; i++ {
-		user := int64(20_000 + i%users)
-		n := i / users
-		if n < len(byChat[user]) {
-			lat = append(lat, byChat[user][n].Sub(pushed[first+int64(i)]))
-		}
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	if len(lat) > 0 {
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "reports/s")
-	var total int
-	for _, u := range h.reportsOf(b, reporterTG) {
-		_ = u
-	}
-	rs, n, err := h.reports.FindReports(ctx, cnsbot.ReportFilter{Limit: 1})
-	_ = rs
-	if err != nil {
+	h.handledMu.Lock()
+	took := append([]time.Duration(nil), h.took...)
+	h.handledMu.Unlock()
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+	if _, n, err := h.reports.FindReports(ctx, cnsbot.ReportFilter{Limit: 1}); err != nil {
 		b.Fatal(err)
+	} else if n != b.N {
+		b.Fatalf("%d reports saved for %d updates", n, b.N)
 	}
-	total = n
-	if total != b.N {
-		b.Fatalf("%d reports saved for %d updates", total, b.N)
+	if n := len(h.tg.SentMessages()); n != b.N {
+		b.Fatalf("%d receipts for %d updates", n, b.N)
 	}
 }

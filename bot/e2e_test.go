@@ -46,13 +46,15 @@ type harness struct {
 
 	handledMu sync.Mutex
 	handled   map[int64]bool
+	took      []time.Duration // handling time of each update, in order of completion
 	signal    chan struct{}
 }
 
 // onHandled records that the pipeline finished an update.
-func (h *harness) onHandled(id int64, _ error) {
+func (h *harness) onHandled(id int64, took time.Duration, _ error) {
 	h.handledMu.Lock()
 	h.handled[id] = true
+	h.took = append(h.took, took)
 	h.handledMu.Unlock()
 	select {
 	case h.signal <- struct{}{}:

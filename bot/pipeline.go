@@ -47,14 +47,16 @@ type Pipeline struct {
 	Timeout time.Duration
 	// Token is redacted from anything logged.
 	Token string
-	// OnHandled, when set, is called after each update (tests, metrics).
-	OnHandled func(updateID int64, err error)
+	// OnHandled, when set, is called after each update with how long its
+	// handling took, from dedupe to the last reply (metrics, tests).
+	OnHandled func(updateID int64, took time.Duration, err error)
 }
 
 // Handle runs one update through recover, dedupe, flood limit, lock, the
 // handler and error rendering. It never panics and never returns an error:
 // what goes wrong is logged and, where it makes sense, told to the user.
 func (p *Pipeline) Handle(ctx context.Context, upd *models.Update) {
+	start := time.Now()
 	u := p.parse(upd)
 	info := &cnsbot.RequestInfo{UpdateID: upd.ID, ChatID: u.ChatID, UserID: u.UserID}
 	ctx = cnsbot.WithRequestInfo(ctx, info)
@@ -68,7 +70,7 @@ func (p *Pipeline) Handle(ctx context.Context, upd *models.Update) {
 		p.renderError(ctx, u, info, err)
 	}
 	if p.OnHandled != nil {
-		p.OnHandled(upd.ID, err)
+		p.OnHandled(upd.ID, time.Since(start), err)
 	}
 }
 

@@ -42,7 +42,7 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 	}
 	router, pipeline := newRouterAndPipeline(a)
 	var lastUpdate atomic.Int64
-	pipeline.OnHandled = func(int64, error) { lastUpdate.Store(time.Now().Unix()) }
+	pipeline.OnHandled = func(int64, time.Duration, error) { lastUpdate.Store(time.Now().Unix()) }
 
 	b, err := bot.New(ctx, bot.Options{
 		Token:       cfg.Telegram.Token,
