@@ -263,16 +263,19 @@ func (r *Router) continueReport(ctx context.Context, req *request, text string) 
 		d.Date = day.Format(time.DateOnly)
 		d.Back = append(d.Back, stepDate)
 		return r.showStep(ctx, req, set, d, stepReview, false)
-	case stepPick:
-		// A typed indicator name works like its button.
-		res := set.parser.ParseQuick(text+" 1", r.today())
-		if len(res.Pairs) == 1 {
-			d.Current = set.find(res.Pairs[0].Code).ID
-			d.Back = append(d.Back, stepPick)
-			return r.showStep(ctx, req, set, d, stepValue, false)
-		}
 	}
-	// A step that waits for a button: show it again.
+	// A step that waits for a button got text. A whole report typed out
+	// replaces the draft, as free text does; an indicator's name alone
+	// works like its button on the pick step; anything else shows the step
+	// again.
+	if res := set.parser.Parse(text, r.today()); len(res.Pairs) > 0 {
+		return r.freeText(ctx, req, text)
+	}
+	if codes := mentioned(set, text, r.today()); req.conv.Step == stepPick && len(codes) == 1 {
+		d.Current = set.find(codes[0]).ID
+		d.Back = append(d.Back, stepPick)
+		return r.showStep(ctx, req, set, d, stepValue, false)
+	}
 	return r.showStep(ctx, req, set, d, req.conv.Step, false)
 }
 
@@ -435,14 +438,13 @@ func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step
 		rows = append(rows, []models.InlineKeyboardButton{back, cancel})
 	case stepMore:
 		text = req.t("report.more", "Items", r.itemLines(req, set, d))
+		rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.done_button"), "done", 0), btn(req.t("report.add_button"), "more", 0)})
 		for _, it := range d.Items {
 			if ind := set.byID[it.IndicatorID]; ind != nil {
 				rows = append(rows, []models.InlineKeyboardButton{btn("❌ "+ind.Name(req.lang), "del", ind.ID)})
 			}
 		}
-		rows = append(rows,
-			[]models.InlineKeyboardButton{btn(req.t("report.add_button"), "more", 0), btn(req.t("report.done_button"), "done", 0)},
-			[]models.InlineKeyboardButton{back, cancel})
+		rows = append(rows, []models.InlineKeyboardButton{back, cancel})
 	case stepNote:
 		text = req.t("report.ask_note")
 		rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.skip_button"), "skip", 0)}, []models.InlineKeyboardButton{back, cancel})
