@@ -98,8 +98,12 @@ const (
 // IdempotencyKey ties it to the update that caused it so that a redelivered
 // update or a double tap cannot create a second report.
 type Report struct {
-	ID             int64
-	MemberID       int64 // 0 for imports
+	ID       int64
+	MemberID int64 // whose work it is; 0 for imports
+	// AuthorID is who entered it when not the member (a team lead reporting
+	// on a member's behalf); it is the "create" entry's author in the audit
+	// trail. 0 means the member themself.
+	AuthorID       int64
 	TeamID         int64 // 0 for sector values
 	UnitID         int64
 	Date           string // YYYY-MM-DD in Asia/Ho_Chi_Minh

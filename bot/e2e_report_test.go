@@ -131,6 +131,23 @@ func (h *harness) lastAnswer() string {
 	return rs[len(rs)-1].Params["text"]
 }
 
+// inLangs runs a test once with members speaking Vietnamese and once English.
+func inLangs(t *testing.T, test func(t *testing.T, lang string)) {
+	for _, lang := range []string{"vi", "en"} {
+		t.Run(lang, func(t *testing.T) { test(t, lang) })
+	}
+}
+
+// label is the word of a button's text that a test presses: the text
+// without its leading emoji.
+func (h *harness) label(lang, key string) string {
+	f := strings.Fields(h.t(lang, key))
+	if len(f) > 1 && !strings.ContainsAny(f[0], "abcdefghijklmnopqrstuvwxyzĐđ") {
+		f = f[1:]
+	}
+	return strings.Join(f, " ")
+}
+
 func TestReportGuidedFlow(t *testing.T) {
 	for _, lang := range []string{"vi", "en"} {
 		t.Run(lang, func(t *testing.T) {
@@ -196,28 +213,34 @@ func TestReportGuidedFlow(t *testing.T) {
 
 // Back returns to the previous step; /huy leaves the flow at any step.
 func TestReportBackAndCancel(t *testing.T) {
-	h := newHarness(t).withReporting(t, "vi")
-	pick := h.text(t, reporterTG, "/bc")
-	ask := h.press(t, reporterTG, pick, "VNeID")
-	back := h.press(t, reporterTG, ask, strings.Fields(h.t("vi", "common.back_button"))[0])
-	if !strings.HasPrefix(back.Text, strings.Split(h.t("vi", "report.pick"), "\n")[0]) {
-		t.Fatalf("back=%q", back.Text)
-	}
-	h.press(t, reporterTG, back, "dịch vụ công")
-	if got := h.text(t, reporterTG, "/huy"); got.Text != h.t("vi", "cancel.done") {
-		t.Fatalf("cancel=%q", got.Text)
-	}
-	// The number typed now is not a value of the cancelled draft.
-	if got := h.text(t, reporterTG, "15"); got.Text != h.t("vi", "report.not_understood") {
-		t.Fatalf("after cancel=%q", got.Text)
-	}
-	if n := len(h.reportsOf(t, reporterTG)); n != 0 {
-		t.Fatalf("%d reports saved", n)
-	}
+	inLangs(t, func(t *testing.T, lang string) {
+		h := newHarness(t).withReporting(t, lang)
+		pick := h.text(t, reporterTG, "/bc")
+		ask := h.press(t, reporterTG, pick, "VNeID")
+		back := h.press(t, reporterTG, ask, h.label(lang, "common.back_button"))
+		if !strings.HasPrefix(back.Text, strings.Split(h.t(lang, "report.pick"), "\n")[0]) {
+			t.Fatalf("back=%q", back.Text)
+		}
+		h.press(t, reporterTG, back, map[string]string{"vi": "dịch vụ công", "en": "Online public"}[lang])
+		if got := h.text(t, reporterTG, "/huy"); got.Text != h.t(lang, "cancel.done") {
+			t.Fatalf("cancel=%q", got.Text)
+		}
+		// The number typed now is not a value of the cancelled draft.
+		if got := h.text(t, reporterTG, "15"); got.Text != h.t(lang, "report.not_understood") {
+			t.Fatalf("after cancel=%q", got.Text)
+		}
+		if n := len(h.reportsOf(t, reporterTG)); n != 0 {
+			t.Fatalf("%d reports saved", n)
+		}
+	})
 }
 
 func TestReportQuickForm(t *testing.T) {
-	h := newHarness(t).withReporting(t, "vi")
+	inLangs(t, testReportQuickForm)
+}
+
+func testReportQuickForm(t *testing.T, lang string) {
+	h := newHarness(t).withReporting(t, lang)
 	today := h.now().In(h.router.Location)
 	for _, tt := range []struct {
 		text string
@@ -262,7 +285,7 @@ func TestReportQuickForm(t *testing.T) {
 	for _, text := range []string{"/bc vneid", "/bc xyz 3", "/bc vneid -2", "/bc vneid 1,5", "/bc vneid 9999", "/bc vneid 5 01/01/2020", "/bc 15"} {
 		t.Run("Err"+text, func(t *testing.T) {
 			got := h.text(t, reporterTG, text)
-			if strings.Contains(got.ReplyMarkup, "bc:undo") || strings.Contains(got.Text, "Xin lỗi") {
+			if strings.Contains(got.ReplyMarkup, "bc:undo") || got.Text == h.t(lang, "error.internal") {
 				t.Fatalf("%q → %q", text, got.Text)
 			}
 		})
@@ -274,16 +297,20 @@ func TestReportQuickForm(t *testing.T) {
 
 // Undo works for 10 minutes, then says why it does not.
 func TestReportUndo(t *testing.T) {
-	h := newHarness(t).withReporting(t, "vi")
+	inLangs(t, testReportUndo)
+}
+
+func testReportUndo(t *testing.T, lang string) {
+	h := newHarness(t).withReporting(t, lang)
 	first := h.text(t, reporterTG, "/bc vneid 15")
-	h.press(t, reporterTG, first, "Hoàn tác")
+	h.press(t, reporterTG, first, h.label(lang, "report.undo_button"))
 	if n := len(h.reportsOf(t, reporterTG)); n != 0 {
 		t.Fatalf("%d reports after undo, want 0", n)
 	}
 	second := h.text(t, reporterTG, "/bc dvc 2")
 	h.advance(11 * time.Minute)
-	h.press(t, reporterTG, second, "Hoàn tác")
-	if got, want := h.lastAnswer(), h.t("vi", "report.undo_expired", "Minutes", 10); got != want {
+	h.press(t, reporterTG, second, h.label(lang, "report.undo_button"))
+	if got, want := h.lastAnswer(), h.t(lang, "report.undo_expired", "Minutes", 10); got != want {
 		t.Fatalf("undo after 11 min answered %q, want %q", got, want)
 	}
 	if n := len(h.reportsOf(t, reporterTG)); n != 1 {
@@ -297,7 +324,11 @@ func TestReportUndo(t *testing.T) {
 }
 
 func TestReportFreeText(t *testing.T) {
-	h := newHarness(t).withReporting(t, "vi")
+	inLangs(t, testReportFreeText)
+}
+
+func testReportFreeText(t *testing.T, lang string) {
+	h := newHarness(t).withReporting(t, lang)
 	got := h.text(t, reporterTG, "hd 15 ho cai vneid, 3 tk ngan hang")
 	if !strings.Contains(got.Text, "15") || !strings.Contains(got.Text, "3") || len(got.CallbackData()) != 3 {
 		t.Fatalf("understood=%q %s", got.Text, got.ReplyMarkup)
@@ -305,28 +336,35 @@ func TestReportFreeText(t *testing.T) {
 	if n := len(h.reportsOf(t, reporterTG)); n != 0 {
 		t.Fatal("saved before Lưu")
 	}
-	h.press(t, reporterTG, got, "Lưu")
+	if head := strings.Split(h.t(lang, "report.understood", "Date", "2026-01-01", "Items", ""), "\n")[0]; !strings.HasPrefix(got.Text, head) {
+		t.Fatalf("understood=%q, want it in %s", got.Text, lang)
+	}
+	h.press(t, reporterTG, got, h.label(lang, "report.save_button"))
 	rs := h.reportsOf(t, reporterTG)
 	if len(rs) != 2 || rs[0].Source != cnsbot.SourceFreeText {
 		t.Fatalf("reports=%+v", rs)
 	}
 	for _, text := range []string{"chào anh", "ok cảm ơn", strings.Repeat("không có gì ", 333)} {
-		if got := h.text(t, reporterTG, text); got.Text != h.t("vi", "report.not_understood") {
+		if got := h.text(t, reporterTG, text); got.Text != h.t(lang, "report.not_understood") {
 			t.Fatalf("%.30q → %q", text, got.Text)
 		}
 	}
-	if got := h.text(t, reporterTG, strings.Repeat("a", 5000)); got.Text != h.t("vi", "error.too_long", "Max", 4096) {
+	if got := h.text(t, reporterTG, strings.Repeat("a", 5000)); got.Text != h.t(lang, "error.too_long", "Max", 4096) {
 		t.Fatalf("5000 chars → %q", got.Text)
 	}
 }
 
 // An idle draft expires and the member is told at their next message.
 func TestReportDraftExpires(t *testing.T) {
-	h := newHarness(t).withReporting(t, "vi")
+	inLangs(t, testReportDraftExpires)
+}
+
+func testReportDraftExpires(t *testing.T, lang string) {
+	h := newHarness(t).withReporting(t, lang)
 	pick := h.text(t, reporterTG, "/baocao")
 	h.press(t, reporterTG, pick, "VNeID")
 	h.advance(31 * time.Minute)
-	if got, want := h.text(t, reporterTG, "15").Text, h.t("vi", "draft.expired", "Minutes", 30); got != want {
+	if got, want := h.text(t, reporterTG, "15").Text, h.t(lang, "draft.expired", "Minutes", 30); got != want {
 		t.Fatalf("reply=%q, want %q", got, want)
 	}
 	if n := len(h.reportsOf(t, reporterTG)); n != 0 {
@@ -334,7 +372,7 @@ func TestReportDraftExpires(t *testing.T) {
 	}
 	// The buttons of the expired draft are stale now.
 	h.do(t, telegramtest.Callback(h.ids.Next(), reporterTG, reporterTG, int64(pick.MessageID), pick.CallbackData()[0]))
-	if got := h.lastAnswer(); got != h.t("vi", "error.stale_button") {
+	if got := h.lastAnswer(); got != h.t(lang, "error.stale_button") {
 		t.Fatalf("stale press answered %q", got)
 	}
 }
@@ -342,10 +380,16 @@ func TestReportDraftExpires(t *testing.T) {
 // /cuatoi corrects (the old value kept in the audit trail) and revokes; a
 // team lead does it for the team.
 func TestMineCorrectAndRevoke(t *testing.T) {
-	h := newHarness(t).withReporting(t, "vi")
+	inLangs(t, testMineCorrectAndRevoke)
+}
+
+func testMineCorrectAndRevoke(t *testing.T, lang string) {
+	h := newHarness(t).withReporting(t, lang)
+	fix := strings.Fields(h.label(lang, "mine.fix_button"))[0]
+	revoke := strings.Fields(h.label(lang, "mine.revoke_button"))[0]
 	h.text(t, reporterTG, "/bc vneid 15")
 	list := h.text(t, reporterTG, "/cuatoi")
-	ask := h.press(t, reporterTG, list, "Sửa")
+	ask := h.press(t, reporterTG, list, fix)
 	if !strings.Contains(ask.Text, "15") {
 		t.Fatalf("ask=%q", ask.Text)
 	}
@@ -366,8 +410,8 @@ func TestMineCorrectAndRevoke(t *testing.T) {
 	}
 	// The team lead revokes the member's report.
 	list = h.text(t, leadTG, "/cuatoi")
-	confirm := h.press(t, leadTG, list, "Thu hồi")
-	h.press(t, leadTG, confirm, "Thu hồi")
+	confirm := h.press(t, leadTG, list, revoke)
+	h.press(t, leadTG, confirm, h.label(lang, "mine.revoke_confirm_button"))
 	if n := len(h.reportsOf(t, reporterTG)); n != 0 {
 		t.Fatalf("%d reports after revoke", n)
 	}
@@ -375,16 +419,20 @@ func TestMineCorrectAndRevoke(t *testing.T) {
 	h.text(t, reporterTG, "/bc dvc 3")
 	list = h.text(t, reporterTG, "/cuatoi")
 	h.advance(8 * 24 * time.Hour)
-	h.press(t, reporterTG, list, "Sửa")
-	if got := h.lastAnswer(); got != h.t("vi", "mine.err_window", "Days", 7) {
+	h.press(t, reporterTG, list, fix)
+	if got := h.lastAnswer(); got != h.t(lang, "mine.err_window", "Days", 7) {
 		t.Fatalf("late correction answered %q", got)
 	}
 }
 
 func TestReportEvidence(t *testing.T) {
-	h := newHarness(t).withReporting(t, "vi")
+	inLangs(t, testReportEvidence)
+}
+
+func testReportEvidence(t *testing.T, lang string) {
+	h := newHarness(t).withReporting(t, lang)
 	got := h.send(t, reporterTG, 1, telegramtest.Photo(h.ids.Next(), reporterTG, reporterTG, "ảnh"))
-	if got.Text != h.t("vi", "evidence.none") {
+	if got.Text != h.t(lang, "evidence.none") {
 		t.Fatalf("no report: %q", got.Text)
 	}
 	h.text(t, reporterTG, "/bc vneid 15 dvc 2")
@@ -398,5 +446,48 @@ func TestReportEvidence(t *testing.T) {
 	}
 	if len(attached) != 1 || !strings.Contains(h.last(reporterTG).Text, "📷") {
 		t.Fatalf("attached=%v reply=%q", attached, h.last(reporterTG).Text)
+	}
+}
+
+// A team lead reports on behalf of a member of the team; the audit trail
+// names the lead as the author.
+func TestReportOnBehalf(t *testing.T) {
+	for _, lang := range []string{"vi", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			h := newHarness(t).withReporting(t, lang)
+			tr := func(key string) string { return h.t(lang, key) }
+			pick := h.text(t, leadTG, "/bc")
+			h.press(t, leadTG, pick, "VNeID")
+			more := h.text(t, leadTG, "5")
+			note := h.press(t, leadTG, more, strings.TrimPrefix(tr("report.done_button"), "✅ "))
+			date := h.press(t, leadTG, note, tr("report.skip_button"))
+			review := h.press(t, leadTG, date, tr("report.today_button"))
+			who := h.press(t, leadTG, review, strings.TrimPrefix(tr("report.for_button"), "👤 "))
+			review = h.press(t, leadTG, who, "Lò Thị Mai")
+			if !strings.Contains(review.Text, "Lò Thị Mai") {
+				t.Fatalf("review=%q", review.Text)
+			}
+			h.press(t, leadTG, review, strings.Fields(tr("report.send_button"))[1])
+			rs := h.reportsOf(t, reporterTG)
+			if len(rs) != 1 || rs[0].Value != 5 {
+				t.Fatalf("member's reports=%+v", rs)
+			}
+			lead, err := h.members.FindMemberByTelegramID(context.Background(), leadTG)
+			if err != nil {
+				t.Fatal(err)
+			}
+			changes, err := h.reports.FindReportChanges(context.Background(), rs[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if changes[0].Action != "create" || changes[0].ChangedBy != lead.ID {
+				t.Fatalf("audit=%+v, want created by the lead %d", changes[0], lead.ID)
+			}
+			// A member sees no such button.
+			pick = h.text(t, reporterTG, "/bc vneid 2")
+			if strings.Contains(pick.ReplyMarkup, "bc:who") {
+				t.Fatal("a member was offered to report for others")
+			}
+		})
 	}
 }

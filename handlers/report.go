@@ -28,7 +28,9 @@ const (
 	stepNote     = "note"
 	stepDate     = "date"
 	stepReview   = "review"
+	stepWho      = "who" // a team lead chooses whose report it is
 	pickPageSize = 6
+	maxTeamShown = 30
 )
 
 // reportDraft is an unsent report in the conversation store.
@@ -43,6 +45,8 @@ type reportDraft struct {
 	Page    int           `json:"page,omitempty"`
 	Back    []string      `json:"back,omitempty"` // the steps to go back to
 	Source  cnsbot.Source `json:"src"`
+	// For is the member a team lead reports for; 0: the author themself.
+	For int64 `json:"for,omitempty"`
 }
 
 type draftItem struct {
@@ -351,6 +355,20 @@ func (r *Router) reportCallback(ctx context.Context, req *request, cb Callback) 
 	case "edit":
 		push()
 		return r.showStep(ctx, req, set, d, stepMore, true)
+	case "who":
+		if req.member.Role != cnsbot.RoleTeamLead {
+			return req.staleButton(ctx)
+		}
+		push()
+		return r.showStep(ctx, req, set, d, stepWho, true)
+	case "for":
+		if cb.ID != 0 {
+			if _, err := r.teamMember(ctx, req, cb.ID); err != nil {
+				return err
+			}
+		}
+		d.For = cb.ID
+		return r.showStep(ctx, req, set, d, stepReview, true)
 	case "back":
 		step := stepPick
 		if n := len(d.Back); n > 0 {
@@ -389,7 +407,22 @@ func (r *Router) showStep(ctx context.Context, req *request, set *activitySet, d
 	if err := req.saveConversation(ctx, c); err != nil {
 		return err
 	}
-	text, kb := r.renderStep(req, set, d, step, c.Version)
+	var data stepData
+	if d.For != 0 {
+		m, err := r.teamMember(ctx, req, d.For)
+		if err != nil {
+			return err
+		}
+		data.ForName = m.FullName
+	}
+	if step == stepWho {
+		team, _, err := r.Members.FindMembers(ctx, cnsbot.MemberFilter{TeamID: req.member.TeamID, Limit: maxTeamShown})
+		if err != nil {
+			return fmt.Errorf("find team members: %w", err)
+		}
+		data.Team = team
+	}
+	text, kb := r.renderStep(req, set, d, step, c.Version, data)
 	if edit {
 		if err := req.edit(ctx, text, kb); err != nil {
 			return err
@@ -399,9 +432,15 @@ func (r *Router) showStep(ctx context.Context, req *request, set *activitySet, d
 	return req.reply(ctx, text, kb)
 }
 
+// stepData is what a step shows beyond the draft, read by showStep.
+type stepData struct {
+	ForName string           // the member a team lead reports for
+	Team    []*cnsbot.Member // the team, on the who step
+}
+
 // renderStep draws a step: its text and its buttons, which carry the
 // conversation version they were drawn for.
-func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step string, v int) (string, *models.InlineKeyboardMarkup) {
+func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step string, v int, data stepData) (string, *models.InlineKeyboardMarkup) {
 	btn := func(label, action string, id int64) models.InlineKeyboardButton {
 		return button(label, Callback{Feature: "bc", Action: action, ID: id, Version: v}.String())
 	}
@@ -458,10 +497,22 @@ func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step
 		if d.Source == cnsbot.SourceFreeText {
 			key, send = "report.understood", "report.save_button"
 		}
-		text = req.t(key, "Items", r.itemLines(req, set, d), "Date", d.Date, "Note", d.Note)
+		text = req.t(key, "Items", r.itemLines(req, set, d), "Date", d.Date, "Note", d.Note, "For", data.ForName)
 		rows = append(rows, []models.InlineKeyboardButton{
 			btn(req.t(send), "send", 0), btn(req.t("report.edit_button"), "edit", 0), cancel,
 		})
+		if req.member.Role == cnsbot.RoleTeamLead {
+			rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.for_button"), "who", 0)})
+		}
+	case stepWho:
+		text = req.t("report.ask_who")
+		rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.for_me_button"), "for", 0)})
+		for _, m := range data.Team {
+			if m.ID != req.member.ID {
+				rows = append(rows, []models.InlineKeyboardButton{btn(m.FullName, "for", m.ID)})
+			}
+		}
+		rows = append(rows, []models.InlineKeyboardButton{back, cancel})
 	}
 	return text, inlineKeyboard(rows...)
 }
@@ -487,12 +538,21 @@ func (r *Router) itemLines(req *request, set *activitySet, d *reportDraft) strin
 // the author and the draft's batch: a second tap, a second device or a
 // redelivered update finds them taken and is told it was already done.
 func (r *Router) saveDraft(ctx context.Context, req *request, set *activitySet, d *reportDraft, edit bool) error {
-	m := req.member
+	author, m := req.member, req.member
+	var authorID int64
+	forName := ""
+	if d.For != 0 && d.For != author.ID {
+		target, err := r.teamMember(ctx, req, d.For)
+		if err != nil {
+			return err
+		}
+		m, authorID, forName = target, author.ID, target.FullName
+	}
 	reports := make([]*cnsbot.Report, 0, len(d.Items))
-	prefix := batchPrefix(m.ID, d.Batch)
+	prefix := batchPrefix(author.ID, d.Batch)
 	for i, it := range d.Items {
 		reports = append(reports, &cnsbot.Report{
-			MemberID: m.ID, TeamID: m.TeamID, UnitID: m.UnitID, Date: d.Date, IndicatorID: it.IndicatorID,
+			MemberID: m.ID, AuthorID: authorID, TeamID: m.TeamID, UnitID: m.UnitID, Date: d.Date, IndicatorID: it.IndicatorID,
 			Value: it.Value, Note: d.Note, Source: d.Source, IdempotencyKey: prefix + strconv.Itoa(i),
 		})
 	}
@@ -516,7 +576,7 @@ func (r *Router) saveDraft(ctx context.Context, req *request, set *activitySet, 
 		}
 	}
 	text := req.t("report.saved", "Items", r.itemLines(req, set, d), "Date", d.Date, "Note", d.Note,
-		"Minutes", int(r.UndoWindow/time.Minute))
+		"Minutes", int(r.UndoWindow/time.Minute), "For", forName)
 	kb := inlineKeyboard([]models.InlineKeyboardButton{
 		button(req.t("report.undo_button"), Callback{Feature: "bc", Action: "undo", ID: d.Batch}.String()),
 	})
@@ -527,6 +587,21 @@ func (r *Router) saveDraft(ctx context.Context, req *request, set *activitySet, 
 		return req.answer(ctx, req.t("report.saved_notice"))
 	}
 	return req.reply(ctx, text, kb)
+}
+
+// teamMember returns the member of the caller's team a team lead reports
+// for; anyone else is refused.
+func (r *Router) teamMember(ctx context.Context, req *request, id int64) (*cnsbot.Member, error) {
+	m, err := r.Members.FindMemberByID(ctx, id)
+	if cnsbot.IsNotFound(err) {
+		return nil, cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
+	} else if err != nil {
+		return nil, fmt.Errorf("find member %d: %w", id, err)
+	}
+	if req.member.Role != cnsbot.RoleTeamLead || m.TeamID == 0 || m.TeamID != req.member.TeamID {
+		return nil, cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
+	}
+	return m, nil
 }
 
 // undo revokes a batch the caller saved, within the undo window.

@@ -136,6 +136,7 @@ var sample = map[string]any{
 	"ID":          42,
 	"Total":       123,
 	"Evidence":    true,
+	"For":         "Lò Thị <Mai>",
 }
 
 var (

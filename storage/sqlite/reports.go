@@ -240,7 +240,11 @@ func insertReports(ctx context.Context, tx *Tx, rs []*cnsbot.Report, keepCreated
 		if r.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		if _, err := audit.ExecContext(ctx, r.ID, r.Value, nullInt64(r.MemberID), now); err != nil {
+		author := r.MemberID
+		if r.AuthorID != 0 {
+			author = r.AuthorID
+		}
+		if _, err := audit.ExecContext(ctx, r.ID, r.Value, nullInt64(author), now); err != nil {
 			return fmt.Errorf("report %d: %w", i+1, translate(err))
 		}
 		r.CreatedAt, r.UpdatedAt, r.RevokedAt = at, at, nil
