@@ -138,9 +138,9 @@ func WriteProgressXLSX(w io.Writer, lang string, sheets []ProgressSheet) error {
 // progressStyles are the cell styles of a progress workbook, made once.
 type progressStyles struct {
 	title, header, text, wrap, stt, legendTitle int
-	integer, decimal                       int
-	completion                             map[cnsbot.Status]int // "" for no colour
-	legendFill                             map[cnsbot.Status]int
+	integer, decimal                            int
+	completion                                  map[cnsbot.Status]int // "" for no colour
+	legendFill                                  map[cnsbot.Status]int
 }
 
 func newProgressStyles(f *excelize.File) (*progressStyles, error) {
