@@ -104,13 +104,18 @@ func importUnits(ctx context.Context, tx *Tx, us []*cnsbot.Unit) error {
 		}
 		u.ParentID = parentID
 	}
-	return rebuildPaths(ctx, tx)
+	changes, err := rebuildPaths(ctx, tx)
+	if err != nil {
+		return err
+	}
+	// A unit under another parent takes its reports' figures along.
+	return moveFigures(ctx, tx, changes)
 }
 
 // rebuildPaths recomputes every unit's materialised path from parent_id and
-// writes the ones that changed. A unit that cannot reach a root is in a
-// loop: EINVALID "error.unit_cycle".
-func rebuildPaths(ctx context.Context, tx *Tx) error {
+// writes the ones that changed, which it returns. A unit that cannot reach a
+// root is in a loop: EINVALID "error.unit_cycle".
+func rebuildPaths(ctx context.Context, tx *Tx) ([]pathChange, error) {
 	type node struct {
 		parent   int64
 		old, new string
@@ -119,20 +124,20 @@ func rebuildPaths(ctx context.Context, tx *Tx) error {
 	nodes := make(map[int64]*node)
 	rows, err := tx.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), path, code FROM units`)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for rows.Next() {
 		var id int64
 		n := &node{}
 		if err := rows.Scan(&id, &n.parent, &n.old, &n.code); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		nodes[id] = n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 
 	var pathOf func(id int64, depth int) (string, error)
@@ -158,21 +163,23 @@ func rebuildPaths(ctx context.Context, tx *Tx) error {
 
 	update, err := tx.PrepareContext(ctx, `UPDATE units SET path = ? WHERE id = ?`)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer update.Close()
+	var changes []pathChange
 	for id, n := range nodes {
 		p, err := pathOf(id, 0)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if p != n.old {
 			if _, err := update.ExecContext(ctx, p, id); err != nil {
-				return err
+				return nil, err
 			}
+			changes = append(changes, pathChange{id: id, old: n.old, new: p})
 		}
 	}
-	return nil
+	return changes, nil
 }
 
 // ImportMembers upserts members by phone: an existing phone gets the row's
