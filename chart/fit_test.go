@@ -62,3 +62,10 @@ func TestAxisMax(t *testing.T) {
 		}
 	}
 }
+
+func TestAxisMaxNoTarget(t *testing.T) {
+	c := &Chart{Bars: []Bar{{Value: 300}, {Value: 40}}}
+	if top, step := axisMax(c); top != 200 || step != 50 {
+		t.Fatalf("axisMax=%v,%v, want 200,50", top, step)
+	}
+}

@@ -7,4 +7,10 @@
 // dates as dates, so that sums and filters work, with a bold frozen header.
 // Reports are read page by page through cnsbot.ReportService, and the names
 // of units, teams, members and indicators are looked up through small caches.
+//
+// WriteProgressXLSX and WriteProgressCSV write the leaders' progress table
+// (/xuat): STT, Chỉ tiêu, ĐVT, KH năm, TH kỳ này, Lũy kế, TH/KH (%), Ghi
+// chú, one sheet for the caller's scope and one per child unit, the status
+// shown by the colour of the completion cell. progress.go says how numbers
+// are stored and displayed.
 package export

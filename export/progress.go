@@ -70,7 +70,7 @@ var progressHeaders = map[string][]string{
 
 // progressLegend explains the fill colours, per language.
 var progressLegend = map[string]struct{ title, met, progress, behind string }{
-	"vi": {"Màu cột TH/KH:", "Đạt và vượt", "Chưa đạt", "Chậm (dưới ngưỡng)"},
+	"vi": {"Màu cột TH/KH:", "Đạt và vượt", "Chưa đạt", "Chậm"},
 	"en": {"TH/KH colour:", "Met or exceeded", "In progress", "Behind"},
 }
 
@@ -317,6 +317,10 @@ func writeProgressSheet(f *excelize.File, st *progressStyles, lang, name string,
 		return err
 	}
 	// Print on A4 landscape, one page wide, the header on every page.
+	fitToPage := true
+	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fitToPage}); err != nil {
+		return err
+	}
 	orientation, size, fitWide, fitTall := "landscape", 9, 1, 0
 	if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{
 		Orientation: &orientation, Size: &size, FitToWidth: &fitWide, FitToHeight: &fitTall,
