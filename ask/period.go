@@ -128,12 +128,12 @@ func matchPeriod(toks []textvi.Token, i int, base time.Time) (cnsbot.Period, int
 				return cnsbot.WeekPeriod(base.AddDate(0, 0, -7)), i + 1, true
 			}
 			if n, ok := num(i + 1); ok && n >= 1 && n <= 53 && toks[i+1].Space {
-				y := year
-				if n > base.YearDay()/7+1 {
-					y--
-				}
-				if p, err := cnsbot.ParsePeriodCode(fmt.Sprintf("%04d-W%02d", y, n)); err == nil {
-					return p, i + 1, true
+				// The latest week n that has begun.
+				for y := year; y >= year-1; y-- {
+					p, err := cnsbot.ParsePeriodCode(fmt.Sprintf("%04d-W%02d", y, n))
+					if err == nil && p.From <= base.Format(time.DateOnly) {
+						return p, i + 1, true
+					}
 				}
 			}
 		case "thang":

@@ -509,6 +509,10 @@ type mention struct {
 	hint int // the category of a type word typed just before an untyped name
 }
 
+// maxMentions bounds the unit names read in one question: choosing among
+// them compares each with the others.
+const maxMentions = 8
+
 // findUnit finds the unit names of ws, longest first, marks their words
 // used and returns the unit the question is about: the most specific of
 // those named, each chosen in the light of the others.
@@ -520,7 +524,7 @@ func (p *Parser) findUnit(ws []word, used []bool) *unitInfo {
 			j++
 			continue
 		}
-		if n, hits := p.unitT.longest(ws, j, used); n > 0 {
+		if n, hits := p.unitT.longest(ws, j, used); n > 0 && len(ms) < maxMentions {
 			m := mention{hits: hits}
 			if hintAt == j {
 				m.hint = hint
