@@ -17,7 +17,8 @@ import (
 //   - weeks: "tuần này", "tuần trước", "tuần qua" (the ISO week before this
 //     one), "tuần 30";
 //   - months: "tháng này", "tháng trước", "tháng 7", "tháng bảy",
-//     "tháng 7/2025", "tháng 7 năm 2025", "tháng 7 năm ngoái";
+//     "tháng 7/2025", "tháng 7 năm 2025", "tháng 7 năm ngoái", and the chat
+//     short form "t7", "t7/2025" (a month here, not textvi's Saturday);
 //   - quarters: "quý này", "quý trước", "quý 3", "quý III", "quý 3/2025";
 //   - halves: "6 tháng đầu năm", "6 tháng cuối năm", "nửa đầu năm" (and
 //     "3 tháng đầu năm" as the first quarter, "9 tháng đầu năm" as a range);
@@ -190,6 +191,24 @@ func matchPeriod(toks []textvi.Token, i int, base time.Time) (cnsbot.Period, int
 				}
 			}
 			return cnsbot.QuarterPeriod(y, q), last, true
+		case "t":
+			// "t7", "t7/2025": in a question about figures this is tháng 7,
+			// not textvi's Saturday.
+			if i+1 < len(toks) && !toks[i+1].Space {
+				if n, ok := num(i + 1); ok && n >= 1 && n <= 12 {
+					y, last, ok := yearSuffix(toks, i+1, base)
+					if !ok {
+						if i+2 < len(toks) && !toks[i+2].Space && toks[i+2].Kind != textvi.Punct {
+							break
+						}
+						y, last = year, i+1
+						if n > int(base.Month()) {
+							y--
+						}
+					}
+					return cnsbot.MonthPeriod(y, time.Month(n)), last, true
+				}
+			}
 		case "nua":
 			// "nửa đầu năm", "nửa cuối năm", "nửa năm đầu"
 			h, j := 0, i

@@ -62,6 +62,8 @@ func TestParsePeriod(t *testing.T) {
 		{"ngày 21/7/2026 báo cáo", tue, "2026-07-21..2026-07-21", "ngày 21/7/2026"},
 		{"ngày 22/7", tue, "2025-07-22..2025-07-22", "ngày 22/7"},
 		{"tuần 30", tue, "2026-W30", "tuần 30"},
+		{"vneid t7", tue, "2026-07", "t7"},
+		{"T12/2025 Bắc Hà", tue, "2025-12", "T12/2025"},
 		// Before July: a month or quarter not yet begun is last year's.
 		{"tháng 7", date(2026, 2, 10), "2025-07", "tháng 7"},
 		{"quý 3", date(2026, 2, 10), "2025-Q3", "quý 3"},

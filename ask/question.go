@@ -402,8 +402,14 @@ func (p *Parser) Parse(text string, today time.Time) Question {
 			}
 		}
 	}
-	intents, ind := p.scan(text, toks, ws, used, sector, q.HasPeriod && q.Period.Kind != cnsbot.PeriodYear &&
-		q.Period.Kind != cnsbot.PeriodHalf && q.Period.Kind != cnsbot.PeriodQuarter || unit != nil && unit.depth > 0)
+	// Teams report activity by the day, week and month, and for units below
+	// the province; sector indicators are yearly and provincial.
+	activity := unit != nil && unit.depth > 0
+	switch q.Period.Kind {
+	case cnsbot.PeriodDay, cnsbot.PeriodWeek, cnsbot.PeriodMonth, cnsbot.PeriodAdminMonth, cnsbot.PeriodRange:
+		activity = true
+	}
+	intents, ind := p.scan(text, toks, ws, used, sector, activity)
 	if ind >= 0 {
 		q.Indicator = p.inds[ind].Code
 	}
