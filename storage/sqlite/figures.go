@@ -282,9 +282,11 @@ func splitDays(from, to string) (daySpans, error) {
 // inserted in tx) to the aggregates, one set-based statement per table: the
 // batch is grouped per ancestor, day (month) and indicator, then upserted.
 func addFigures(ctx context.Context, tx *Tx, afterID int64) error {
-	// The batch's units and their ancestors, from parent_id.
+	// The batch's units and their ancestors, from parent_id. NOT INDEXED:
+	// the batch is a rowid range, and DISTINCT would rather scan the whole
+	// (unit_id, date) index.
 	const ancestors = `WITH RECURSIVE anc (unit_id, ancestor_id) AS (
-			SELECT DISTINCT unit_id, unit_id FROM reports WHERE id > ?1
+			SELECT DISTINCT unit_id, unit_id FROM reports NOT INDEXED WHERE id > ?1
 			UNION ALL
 			SELECT anc.unit_id, u.parent_id FROM anc JOIN units u ON u.id = anc.ancestor_id
 			WHERE u.parent_id IS NOT NULL
