@@ -97,8 +97,15 @@ func (h *harness) advance(d time.Duration) {
 
 func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
 	tb.Helper()
+	return buildHarness(tb, filepath.Join(tb.TempDir(), "cnsbot.db"), true, store...)
+}
+
+// buildHarness runs the bot on the database at path, seeding it with the
+// small tree unless the file already holds data.
+func buildHarness(tb testing.TB, path string, seed bool, store ...cnsbot.ConversationStore) *harness {
+	tb.Helper()
 	h := &harness{tg: telegramtest.NewServer(tb), ids: telegramtest.NewIDs(), handled: map[int64]bool{}, signal: make(chan struct{}, 1)}
-	h.db = sqlite.NewDB(filepath.Join(tb.TempDir(), "cnsbot.db"))
+	h.db = sqlite.NewDB(path)
 	h.db.Now = h.now
 	if err := h.db.Open(); err != nil {
 		tb.Fatal(err)
@@ -106,7 +113,11 @@ func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
 	tb.Cleanup(func() { h.db.Close() })
 	h.members, h.units = sqlite.NewMemberService(h.db), sqlite.NewUnitService(h.db)
 	h.reports = sqlite.NewReportService(h.db)
-	h.seed(tb)
+	if seed {
+		h.seed(tb)
+	} else if h.village, _ = h.units.FindUnitByCode(context.Background(), "02866-01"); h.village == nil {
+		tb.Fatal("the database has no village 02866-01")
+	}
 	var err error
 	if h.catalog, err = locales.Load(); err != nil {
 		tb.Fatal(err)
@@ -122,6 +133,7 @@ func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
 		Members: h.members, Units: h.units, Teams: sqlite.NewTeamService(h.db),
 		Joins: sqlite.NewJoinRequestService(h.db), Conversations: conv,
 		Indicators: sqlite.NewIndicatorService(h.db), Reports: h.reports,
+		Targets: sqlite.NewTargetService(h.db), Figures: sqlite.NewFigureService(h.db),
 	}, h.catalog)
 	router.Now = h.now
 	h.router = router

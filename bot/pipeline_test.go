@@ -36,6 +36,14 @@ func (s *recordingSender) EditMessageText(context.Context, *tgbot.EditMessageTex
 	return &models.Message{}, nil
 }
 
+func (s *recordingSender) SendDocument(context.Context, *tgbot.SendDocumentParams) (*models.Message, error) {
+	return &models.Message{}, nil
+}
+
+func (s *recordingSender) SendPhoto(context.Context, *tgbot.SendPhotoParams) (*models.Message, error) {
+	return &models.Message{}, nil
+}
+
 func (s *recordingSender) AnswerCallbackQuery(_ context.Context, p *tgbot.AnswerCallbackQueryParams) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

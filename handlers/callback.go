@@ -84,6 +84,10 @@ func (r *Router) handleCallback(ctx context.Context, req *request) error {
 		return r.reportCallback(ctx, req, cb)
 	case cb.Feature == "my":
 		return r.mineCallback(ctx, req, cb)
+	case cb.Feature == "td":
+		return r.progressCallback(ctx, req, cb)
+	case cb.Feature == "rem":
+		return r.remindCallback(ctx, req, cb)
 	}
 	return cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
 }

@@ -24,7 +24,16 @@ var helpLines = []struct {
 	{"help.cmd_cancel", nil},
 	{"help.cmd_language", nil},
 	{"help.free_text", teamRoles},
+	{"help.cmd_chitieu", leaderRoles},
+	{"help.cmd_tiendo", nil},
+	{"help.cmd_chuabaocao", nil},
+	{"help.cmd_xuat", leaderRoles},
+	{"help.cmd_bieudo", leaderRoles},
+	{"help.ask", leaderRoles},
 }
+
+// leaderRoles are the roles that read figures beyond a team.
+var leaderRoles = []cnsbot.Role{cnsbot.RoleLeader, cnsbot.RoleAdmin}
 
 // teamRoles are the roles that report for a team.
 var teamRoles = []cnsbot.Role{cnsbot.RoleMember, cnsbot.RoleTeamLead}

@@ -19,10 +19,13 @@ import (
 type activitySet struct {
 	mu     sync.Mutex
 	loaded time.Time
-	list   []*cnsbot.Indicator
+	list   []*cnsbot.Indicator // activity indicators, reported by teams
 	byID   map[int64]*cnsbot.Indicator
 	byCode map[string]*cnsbot.Indicator
 	parser *reportparse.Parser
+	// sector indicators, entered by staff: leaders' /chitieu.
+	sector     []*cnsbot.Indicator
+	sectorByID map[int64]*cnsbot.Indicator
 }
 
 const activityTTL = 5 * time.Minute
@@ -34,9 +37,19 @@ func (s *activitySet) get(ctx context.Context, svc cnsbot.IndicatorService) (*ac
 	if s.list != nil && time.Since(s.loaded) < activityTTL {
 		return s, nil
 	}
-	list, err := svc.FindIndicators(ctx, cnsbot.IndicatorFilter{Kind: cnsbot.KindActivity})
+	all, err := svc.FindIndicators(ctx, cnsbot.IndicatorFilter{})
 	if err != nil {
-		return nil, fmt.Errorf("load activity indicators: %w", err)
+		return nil, fmt.Errorf("load indicators: %w", err)
+	}
+	var list []*cnsbot.Indicator
+	s.sector, s.sectorByID = nil, make(map[int64]*cnsbot.Indicator)
+	for _, ind := range all {
+		if ind.Kind == cnsbot.KindSector {
+			s.sector = append(s.sector, ind)
+			s.sectorByID[ind.ID] = ind
+		} else {
+			list = append(list, ind)
+		}
 	}
 	s.list = list
 	s.byID = make(map[int64]*cnsbot.Indicator, len(list))
@@ -58,8 +71,21 @@ func isCount(ind *cnsbot.Indicator) bool {
 	return ind.Aggregation == cnsbot.AggSum && ind.Unit != "%"
 }
 
-// find returns the indicator a code names, or nil.
+// find returns the activity indicator a code names, or nil.
 func (s *activitySet) find(code string) *cnsbot.Indicator { return s.byCode[strings.ToUpper(code)] }
+
+// findAny returns the activity or sector indicator a code names, or nil.
+func (s *activitySet) findAny(code string) *cnsbot.Indicator {
+	if ind := s.find(code); ind != nil {
+		return ind
+	}
+	for _, ind := range s.sector {
+		if strings.EqualFold(ind.Code, code) {
+			return ind
+		}
+	}
+	return nil
+}
 
 // checkValue refuses what a report of ind must not hold.
 func checkValue(ind *cnsbot.Indicator, v float64, lang string) error {

@@ -208,6 +208,17 @@ func (r *Router) freeText(ctx context.Context, req *request, text string) error 
 		return err
 	}
 	res := set.parser.Parse(text, r.today())
+	if len(res.Pairs) == 0 && len(res.Problems) == 0 {
+		// No figures: it may be a question about them ("tổ mình tháng này
+		// được bao nhiêu").
+		p, err := r.askParser(ctx)
+		if err != nil {
+			return err
+		}
+		if q := p.Parse(text, r.today()); q.Intent != "" {
+			return r.answerQuestion(ctx, req, q, false)
+		}
+	}
 	if err := r.checkParsed(req, set, res, false); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"cnsbot"
+	"cnsbot/ask"
 	"cnsbot/locales"
 
 	tgbot "github.com/go-telegram/bot"
@@ -24,6 +25,8 @@ type Services struct {
 	Conversations cnsbot.ConversationStore
 	Indicators    cnsbot.IndicatorService
 	Reports       cnsbot.ReportService
+	Targets       cnsbot.TargetService
+	Figures       cnsbot.FigureService
 }
 
 // Router decides what an update means — who sent it, in which state, which
@@ -47,9 +50,18 @@ type Router struct {
 	EditWindow time.Duration
 	// UndoWindow is how long the receipt's undo button works.
 	UndoWindow time.Duration
+	// Thresholds place a completion in a status (figures.behind_percent).
+	Thresholds cnsbot.Thresholds
+	// AdminMonth makes "tháng" the administrative month, 15th to 14th.
+	AdminMonth bool
+	// RatePerSecond paces reminders sent from /chuabaocao
+	// (broadcast.rate_per_second) until the outbox sends them.
+	RatePerSecond int
 
 	units      unitIndex
 	activities activitySet
+	remind     reminded
+	asker      askSet
 }
 
 // NewRouter returns a router over the services.
@@ -58,6 +70,7 @@ func NewRouter(svc Services, catalog *locales.Catalog) *Router {
 		Services: svc, Catalog: catalog, Logger: slog.Default(), Now: time.Now,
 		ConversationTTL: 30 * time.Minute, DefaultLocale: "vi", MaxTextLength: 4096,
 		Location: defaultLocation(), EditWindow: 7 * 24 * time.Hour, UndoWindow: 10 * time.Minute,
+		Thresholds: cnsbot.DefaultThresholds(),
 	}
 }
 
@@ -156,6 +169,16 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 		return r.reportCommand(ctx, req)
 	case "cuatoi", "mine":
 		return r.mine(ctx, req, 0, false)
+	case "chitieu", "indicators":
+		return r.chitieuCommand(ctx, req)
+	case "tiendo", "progress":
+		return r.figureCommand(ctx, req, ask.IntentProgress)
+	case "chuabaocao", "missing":
+		return r.figureCommand(ctx, req, ask.IntentMissing)
+	case "xuat", "export":
+		return r.figureCommand(ctx, req, ask.IntentExport)
+	case "bieudo", "chart":
+		return r.figureCommand(ctx, req, ask.IntentChart)
 	default:
 		return req.reply(ctx, req.t("command.unknown", "Command", "/"+req.Command), nil)
 	}
@@ -170,6 +193,9 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 		return r.continueFix(ctx, req, msg.Text)
 	case strings.TrimSpace(msg.Text) == "":
 		return req.reply(ctx, req.t("text.not_understood"), nil)
+	case req.member.TeamID == 0:
+		// Leaders and admins report nothing: their free text is a question.
+		return r.question(ctx, req, msg.Text)
 	}
 	return r.freeText(ctx, req, msg.Text)
 }

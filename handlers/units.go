@@ -83,10 +83,7 @@ func (ix *unitIndex) search(ctx context.Context, svc cnsbot.UnitService, query s
 			continue
 		}
 		// Two ancestors below the root tell apart the many "Làng Mới".
-		label := e.unit.DisplayName()
-		for p, n := ix.byID[e.unit.ParentID], 0; p != nil && p.ParentID != 0 && n < 2; p, n = ix.byID[p.ParentID], n+1 {
-			label += ", " + p.DisplayName()
-		}
+		label := ix.pathLabelLocked(e.unit)
 		out = append(out, unitMatch{unit: e.unit, label: label, score: score})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -111,4 +108,23 @@ func (ix *unitIndex) depth(u *cnsbot.Unit) int {
 		d++
 	}
 	return d
+}
+
+// pathLabel names a unit with up to two ancestors below the root, from the
+// loaded index ("Thôn Làng Mới, Xã Bản Phố"). The index must be loaded.
+func (ix *unitIndex) pathLabel(id int64) string {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if u := ix.byID[id]; u != nil {
+		return ix.pathLabelLocked(u)
+	}
+	return ""
+}
+
+func (ix *unitIndex) pathLabelLocked(u *cnsbot.Unit) string {
+	label := u.DisplayName()
+	for p, n := ix.byID[u.ParentID], 0; p != nil && p.ParentID != 0 && n < 2; p, n = ix.byID[p.ParentID], n+1 {
+		label += ", " + p.DisplayName()
+	}
+	return label
 }

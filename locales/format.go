@@ -239,3 +239,7 @@ func escape(v any) string {
 	}
 	return html.EscapeString(fmt.Sprint(v))
 }
+
+// Escape makes user or database text safe inside a message sent in HTML
+// parse mode — the same escaping as the templates' esc.
+func Escape(s string) string { return escape(s) }

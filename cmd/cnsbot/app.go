@@ -33,6 +33,7 @@ type App struct {
 	Imports    *sqlite.ImportService
 	Joins      *sqlite.JoinRequestService
 	UpdateLog  *sqlite.UpdateLog
+	Figures    *sqlite.FigureService
 
 	Conversations cnsbot.ConversationStore
 }
@@ -90,6 +91,7 @@ func (m *Main) openApp(cfg Config) (*App, error) {
 	a.Imports = sqlite.NewImportService(a.DB)
 	a.Joins = sqlite.NewJoinRequestService(a.DB)
 	a.UpdateLog = sqlite.NewUpdateLog(a.DB)
+	a.Figures = sqlite.NewFigureService(a.DB)
 	return a, nil
 }
 

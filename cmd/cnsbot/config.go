@@ -43,6 +43,7 @@ type Config struct {
 	HTTP         HTTPConfig         `yaml:"http"`
 	Conversation ConversationConfig `yaml:"conversation"`
 	Broadcast    BroadcastConfig    `yaml:"broadcast"`
+	Figures      FiguresConfig      `yaml:"figures"`
 	Limits       LimitsConfig       `yaml:"limits"`
 	Log          LogConfig          `yaml:"log"`
 }
@@ -95,6 +96,15 @@ type ConversationConfig struct {
 // BroadcastConfig paces broadcasts under Telegram's global send limit.
 type BroadcastConfig struct {
 	RatePerSecond int `yaml:"rate_per_second"`
+}
+
+// FiguresConfig shapes the leaders' figures.
+type FiguresConfig struct {
+	// BehindPercent is the completion under which an indicator is "chậm";
+	// from it to under 100% it is "chưa đạt".
+	BehindPercent float64 `yaml:"behind_percent"`
+	// AdminMonth makes "tháng" the administrative month (15th to 14th).
+	AdminMonth bool `yaml:"admin_month"`
 }
 
 // LimitsConfig protects the bot from floods and oversized input.
@@ -175,6 +185,7 @@ func DefaultConfig() Config {
 			EditWindow: Duration(168 * time.Hour),
 		},
 		Broadcast: BroadcastConfig{RatePerSecond: 30},
+		Figures:   FiguresConfig{BehindPercent: 80},
 		Limits:    LimitsConfig{UserUpdatesPerMinute: 60, MaxTextLength: 4096},
 		Log:       LogConfig{Level: "info", Format: "auto"},
 	}
@@ -455,6 +466,9 @@ func (c Config) Validate() error {
 		bad("conversation.edit_window", "%s is negative; 0 turns editing off", c.Conversation.EditWindow)
 	}
 	between("broadcast.rate_per_second", c.Broadcast.RatePerSecond, 1, 1000)
+	if p := c.Figures.BehindPercent; p < 0 || p >= 100 {
+		bad("figures.behind_percent", "%v is not from 0 to under 100", p)
+	}
 	if c.Limits.UserUpdatesPerMinute < 0 {
 		bad("limits.user_updates_per_minute", "%d is negative; 0 turns the limit off", c.Limits.UserUpdatesPerMinute)
 	}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"cnsbot"
 	"cnsbot/bot"
 	"cnsbot/handlers"
 )
@@ -85,7 +86,7 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
 	router := handlers.NewRouter(handlers.Services{
 		Members: a.Members, Units: a.Units, Teams: a.Teams, Joins: a.Joins, Conversations: a.Conversations,
-		Indicators: a.Indicators, Reports: a.Reports,
+		Indicators: a.Indicators, Reports: a.Reports, Targets: a.Targets, Figures: a.Figures,
 	}, a.Catalog)
 	router.Logger = a.Logger
 	router.ConversationTTL = a.Config.Conversation.TTL.Duration()
@@ -93,6 +94,9 @@ func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
 	router.MaxTextLength = a.Config.Limits.MaxTextLength
 	router.Location = a.Location
 	router.EditWindow = a.Config.Conversation.EditWindow.Duration()
+	router.Thresholds = cnsbot.Thresholds{Behind: a.Config.Figures.BehindPercent}
+	router.AdminMonth = a.Config.Figures.AdminMonth
+	router.RatePerSecond = a.Config.Broadcast.RatePerSecond
 	pipeline := &bot.Pipeline{
 		Handler:       router.Handle,
 		Updates:       a.UpdateLog,

@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func (m *Main) runShell(ctx context.Context, args []string) error {
 	router, pipeline := newRouterAndPipeline(a)
 	pipeline.Updates = nil // the shell's updates are numbered afresh each run
 	pipeline.Flood = nil
-	sh := &shell{out: m.Stdout, lang: a.Config.Locale, user: userID}
+	sh := &shell{out: m.Stdout, lang: a.Config.Locale, user: userID, outDir: filepath.Join(filepath.Dir(cfg.Database.Path), "out")}
 	router.Sender, pipeline.Sender = sh, sh
 	router.BotUsername, pipeline.BotUsername = shellBotUsername, shellBotUsername
 	return sh.loop(ctx, m.Stdin, pipeline, userID)
@@ -157,9 +158,10 @@ func (m *Main) becomePersona(ctx context.Context, a *App, roleName string) (int6
 // shell is the terminal's Telegram: it prints what the bot sends and turns
 // typed lines into updates. Buttons are shown as numbered choices.
 type shell struct {
-	out  io.Writer
-	lang string
-	user int64 // the shell's own user (and private chat) id
+	out    io.Writer
+	lang   string
+	user   int64  // the shell's own user (and private chat) id
+	outDir string // where documents and photos the bot sends are saved
 
 	mu      sync.Mutex
 	msgID   int
@@ -211,6 +213,40 @@ func (sh *shell) AnswerCallbackQuery(_ context.Context, p *tgbot.AnswerCallbackQ
 		sh.mu.Unlock()
 	}
 	return true, nil
+}
+
+// SendDocument saves the file under outDir and prints where.
+func (sh *shell) SendDocument(_ context.Context, p *tgbot.SendDocumentParams) (*models.Message, error) {
+	return sh.saveFile(p.Document, p.Caption)
+}
+
+// SendPhoto saves the picture under outDir and prints where.
+func (sh *shell) SendPhoto(_ context.Context, p *tgbot.SendPhotoParams) (*models.Message, error) {
+	return sh.saveFile(p.Photo, p.Caption)
+}
+
+func (sh *shell) saveFile(f models.InputFile, caption string) (*models.Message, error) {
+	up, ok := f.(*models.InputFileUpload)
+	if !ok {
+		return nil, fmt.Errorf("shell: only uploaded files can be shown")
+	}
+	if err := os.MkdirAll(sh.outDir, 0o755); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(sh.outDir, filepath.Base(up.Filename))
+	data, err := io.ReadAll(up.Data)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return nil, err
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	sh.msgID++
+	sh.print(caption, nil, sh.msgID, sh.user)
+	fmt.Fprintf(sh.out, "📎 %s (%d bytes)\n", path, len(data))
+	return &models.Message{ID: sh.msgID}, nil
 }
 
 // print writes a bot message; the caller holds sh.mu.

@@ -1,0 +1,239 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"cnsbot"
+	"cnsbot/textvi"
+)
+
+// Leaders' figures: what /chitieu, /tiendo, /chuabaocao, /xuat and /bieudo
+// share — the caller's scope, the plans, the rows of a table, period labels.
+
+// scope returns the unit a caller's figures cover: a leader's or admin's
+// unit, a member's or team lead's team unit. Everything they see lies in its
+// subtree.
+func (r *Router) scope(ctx context.Context, req *request) (*cnsbot.Unit, error) {
+	u, err := r.Units.FindUnitByID(ctx, req.member.UnitID)
+	if err != nil {
+		return nil, fmt.Errorf("find scope unit %d: %w", req.member.UnitID, err)
+	}
+	return u, nil
+}
+
+// inScope returns the unit if it lies in the caller's scope, EFORBIDDEN
+// otherwise — the one check every figure command, button and question
+// passes through.
+func (r *Router) inScope(ctx context.Context, req *request, unitID int64) (*cnsbot.Unit, error) {
+	ok, err := r.Units.IsUnitWithin(ctx, unitID, req.member.UnitID)
+	if err != nil {
+		return nil, fmt.Errorf("check scope of unit %d: %w", unitID, err)
+	} else if !ok {
+		return nil, cnsbot.Errorf(cnsbot.EFORBIDDEN, "figures.out_of_scope")
+	}
+	u, err := r.Units.FindUnitByID(ctx, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("find unit %d: %w", unitID, err)
+	}
+	return u, nil
+}
+
+// plans returns the yearly plan of each indicator for the unit.
+func (r *Router) plans(ctx context.Context, unitID int64, year int) (map[int64]float64, error) {
+	ts, err := r.Targets.FindTargets(ctx, cnsbot.TargetFilter{UnitID: unitID, Period: strconv.Itoa(year)})
+	if err != nil {
+		return nil, fmt.Errorf("find plans of unit %d: %w", unitID, err)
+	}
+	out := make(map[int64]float64, len(ts))
+	for _, t := range ts {
+		out[t.IndicatorID] = t.Value
+	}
+	return out, nil
+}
+
+// figureRow is one indicator's line in a leader's table.
+type figureRow struct {
+	Ind     *cnsbot.Indicator
+	Period  float64 // TH kỳ này: the sum (activity) or the latest value (sector)
+	YTD     float64 // lũy kế: from 1 January to the period's end
+	Plan    float64 // KH năm
+	HasPlan bool
+	Pct     float64 // completion against the yearly plan
+	HasPct  bool
+	Status  cnsbot.Status
+	Value   *cnsbot.Report // the sector value behind Period, nil for activity
+}
+
+// activityRows are the activity indicators of the unit's subtree for p.
+func (r *Router) activityRows(ctx context.Context, set *activitySet, unitID int64, p cnsbot.Period) ([]figureRow, error) {
+	sums, err := r.Figures.SumByIndicator(ctx, unitID, p.From, p.To)
+	if err != nil {
+		return nil, fmt.Errorf("sum period: %w", err)
+	}
+	ytd := sums
+	if y := p.YearToDate(); y.From != p.From || y.To != p.To {
+		if ytd, err = r.Figures.SumByIndicator(ctx, unitID, y.From, y.To); err != nil {
+			return nil, fmt.Errorf("sum year to date: %w", err)
+		}
+	}
+	plans, err := r.plans(ctx, unitID, p.Year)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]figureRow, 0, len(set.list))
+	for _, ind := range set.list {
+		row := figureRow{Ind: ind, Period: sums[ind.ID], YTD: ytd[ind.ID]}
+		row.Plan, row.HasPlan = plans[ind.ID]
+		row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.YTD, row.Plan)
+		row.HasPct = row.HasPct && row.HasPlan
+		row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, r.Thresholds)
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// sectorRows are the sector indicators of the unit for the year: the
+// latest value of the year up to asOf against the yearly plan.
+func (r *Router) sectorRows(ctx context.Context, set *activitySet, unitID int64, year int, asOf string) ([]figureRow, error) {
+	y := cnsbot.YearPeriod(year)
+	to := min(y.To, asOf)
+	last, err := r.Figures.LastValues(ctx, unitID, y.From, to)
+	if err != nil {
+		return nil, fmt.Errorf("latest sector values: %w", err)
+	}
+	plans, err := r.plans(ctx, unitID, year)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]figureRow, 0, len(set.sector))
+	for _, ind := range set.sector {
+		row := figureRow{Ind: ind, Value: last[ind.ID]}
+		row.Plan, row.HasPlan = plans[ind.ID]
+		if row.Value != nil {
+			row.Period = row.Value.Actual()
+			row.YTD = row.Period
+			row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.Period, row.Plan)
+			row.HasPct = row.HasPct && row.HasPlan
+		}
+		row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, r.Thresholds)
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// periodLabel names a period in the request's language: "Tháng 7/2026",
+// "Quý III/2026", "Tuần 30 (20/07–26/07/2026)".
+func (req *request) periodLabel(p cnsbot.Period) string {
+	switch p.Kind {
+	case cnsbot.PeriodWeek:
+		return req.t("period.week", "N", p.N, "Year", p.Year, "From", p.From, "To", p.To)
+	case cnsbot.PeriodMonth:
+		return req.t("period.month", "N", p.N, "Year", p.Year)
+	case cnsbot.PeriodAdminMonth:
+		return req.t("period.admin_month", "N", p.N, "Year", p.Year, "From", p.From, "To", p.To)
+	case cnsbot.PeriodQuarter:
+		return req.t("period.quarter", "Roman", roman(p.N), "Year", p.Year)
+	case cnsbot.PeriodHalf:
+		return req.t("period.half", "N", p.N, "Year", p.Year)
+	case cnsbot.PeriodYear:
+		return req.t("period.year", "Year", p.Year)
+	case cnsbot.PeriodDay:
+		return req.t("period.day", "Date", p.From)
+	}
+	return req.t("period.range", "From", p.From, "To", p.To)
+}
+
+func roman(n int) string {
+	if n >= 1 && n <= 4 {
+		return []string{"I", "II", "III", "IV"}[n-1]
+	}
+	return strconv.Itoa(n)
+}
+
+// defaultPeriod is the period a figure command means when none is named:
+// the month (or the administrative month when configured), or the week for
+// /chuabaocao.
+func (r *Router) defaultPeriod(kind cnsbot.PeriodKind) cnsbot.Period {
+	if kind == cnsbot.PeriodMonth && r.AdminMonth {
+		kind = cnsbot.PeriodAdminMonth
+	}
+	return cnsbot.PeriodOf(kind, r.today())
+}
+
+// children returns the direct children of a unit, sorted the Vietnamese way.
+func (r *Router) children(ctx context.Context, unitID int64) ([]*cnsbot.Unit, error) {
+	id := unitID
+	us, err := r.Units.FindUnits(ctx, cnsbot.UnitFilter{ParentID: &id})
+	if err != nil {
+		return nil, fmt.Errorf("find children of %d: %w", unitID, err)
+	}
+	textvi.SortBy(us, func(u *cnsbot.Unit) string { return u.Name })
+	return us, nil
+}
+
+// childScore ranks a child unit: its mean completion against its own plans,
+// or, when no child has plans, its activity total in the period.
+type childScore struct {
+	Unit    *cnsbot.Unit
+	Score   float64
+	HasPlan bool
+}
+
+// rankChildren scores the children of a unit for p, best first.
+func (r *Router) rankChildren(ctx context.Context, set *activitySet, unitID int64, p cnsbot.Period, kids []*cnsbot.Unit) ([]childScore, error) {
+	if len(kids) == 0 {
+		return nil, nil
+	}
+	ytd := p.YearToDate()
+	sums, err := r.Figures.SumByChild(ctx, unitID, ytd.From, ytd.To)
+	if err != nil {
+		return nil, fmt.Errorf("sum by child: %w", err)
+	}
+	var period map[int64]map[int64]float64
+	scores := make([]childScore, 0, len(kids))
+	anyPlan := false
+	for _, k := range kids {
+		plans, err := r.plans(ctx, k.ID, p.Year)
+		if err != nil {
+			return nil, err
+		}
+		var total float64
+		n := 0
+		for _, ind := range set.list {
+			if pct, ok := cnsbot.Completion(ind.Direction, sums[k.ID][ind.ID], plans[ind.ID]); ok {
+				total += pct
+				n++
+			}
+		}
+		cs := childScore{Unit: k}
+		if n > 0 {
+			cs.Score, cs.HasPlan, anyPlan = total/float64(n), true, true
+		}
+		scores = append(scores, cs)
+	}
+	if !anyPlan {
+		if period, err = r.Figures.SumByChild(ctx, unitID, p.From, p.To); err != nil {
+			return nil, fmt.Errorf("sum by child: %w", err)
+		}
+		for i := range scores {
+			for _, v := range period[scores[i].Unit.ID] {
+				scores[i].Score += v
+			}
+		}
+	}
+	sort.SliceStable(scores, func(i, j int) bool { return scores[i].Score > scores[j].Score })
+	return scores, nil
+}
+
+// endOfDay is the last instant of a date in the bot's time zone.
+func (r *Router) endOfDay(date string) time.Time {
+	d, err := time.ParseInLocation(time.DateOnly, date, r.Location)
+	if err != nil {
+		return time.Time{}
+	}
+	return d.AddDate(0, 0, 1).Add(-time.Nanosecond)
+}
