@@ -191,6 +191,11 @@ type Tx struct {
 	db       *DB
 	now      time.Time
 	released bool
+
+	// figuresPending says reports were inserted whose figures are added at
+	// commit: those with ids above figuresAfter.
+	figuresPending bool
+	figuresAfter   int64
 }
 
 // lockWrite waits for this process's write turn, or for ctx to end.
@@ -205,9 +210,17 @@ func (db *DB) lockWrite(ctx context.Context) error {
 
 func (db *DB) unlockWrite() { <-db.writer }
 
-// Commit commits the transaction and gives up the write turn.
+// Commit adds the figures of the reports the transaction inserted, commits
+// and gives up the write turn. When the figures fail nothing is committed.
 func (tx *Tx) Commit() error {
 	defer tx.release()
+	if tx.figuresPending {
+		tx.figuresPending = false
+		if err := addFigures(tx.db.ctx, tx, tx.figuresAfter); err != nil {
+			tx.Tx.Rollback()
+			return fmt.Errorf("add figures: %w", err)
+		}
+	}
 	return tx.Tx.Commit()
 }
 

@@ -218,10 +218,14 @@ func (s *ReportService) FindReportChanges(ctx context.Context, reportID int64) (
 // The figures' aggregates are then updated for the whole batch at once.
 func insertReports(ctx context.Context, tx *Tx, rs []*cnsbot.Report, keepCreatedAt bool) error {
 	// The batch gets the ids above the greatest one: rowids grow and this
-	// transaction is the only writer.
-	var lastID int64
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM reports`).Scan(&lastID); err != nil {
-		return err
+	// transaction is the only writer. The figures of every report the
+	// transaction inserts are added once, at commit (see Tx.Commit): a
+	// group commit of many callers pays for one aggregate update.
+	if !tx.figuresPending {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM reports`).Scan(&tx.figuresAfter); err != nil {
+			return err
+		}
+		tx.figuresPending = true
 	}
 	ins, err := tx.PrepareContext(ctx, `
 		INSERT INTO reports (member_id, team_id, unit_id, date, indicator_id, value, numerator, denominator,
@@ -265,7 +269,7 @@ func insertReports(ctx context.Context, tx *Tx, rs []*cnsbot.Report, keepCreated
 		}
 		r.CreatedAt, r.UpdatedAt, r.RevokedAt = at, at, nil
 	}
-	return addFigures(ctx, tx, lastID)
+	return nil
 }
 
 // findReportByID returns one report, ENOTFOUND if none.
