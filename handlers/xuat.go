@@ -160,7 +160,8 @@ func (r *Router) bieudo(ctx context.Context, req *request, unitID int64, code st
 			c.Bars = append(c.Bars, chartBar(req, row.Ind.Name(req.lang), row))
 		}
 	}
-	c.Subtitle = req.t("chart.subtitle", "Period", req.periodLabel(p.YearToDate()))
+	upTo := min(p.To, r.today().Format("2006-01-02"))
+	c.Subtitle = req.t("chart.subtitle", "Period", req.periodLabel(p), "To", upTo)
 	var buf bytes.Buffer
 	if err := c.PNG(&buf); err != nil {
 		return fmt.Errorf("draw chart: %w", err)
@@ -168,7 +169,7 @@ func (r *Router) bieudo(ctx context.Context, req *request, unitID int64, code st
 	_, err = r.Sender.SendPhoto(ctx, &tgbot.SendPhotoParams{
 		ChatID:    req.ChatID,
 		Photo:     &models.InputFileUpload{Filename: "bieudo.png", Data: &buf},
-		Caption:   req.t("chart.caption", "Unit", unit.DisplayName(), "Period", req.periodLabel(p.YearToDate())),
+		Caption:   req.t("chart.caption", "Unit", unit.DisplayName(), "Period", req.periodLabel(p), "To", upTo),
 		ParseMode: models.ParseModeHTML,
 	})
 	if err != nil {
