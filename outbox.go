@@ -1,0 +1,78 @@
+package cnsbot
+
+import (
+	"context"
+	"time"
+)
+
+// OutboxStatus is where a queued message stands.
+type OutboxStatus string
+
+// Outbox statuses. A message goes queued → sending → sent, or back to
+// queued for a retry, or ends failed (retries exhausted) or blocked (the
+// member blocked the bot: 403).
+const (
+	OutboxQueued  OutboxStatus = "queued"
+	OutboxSending OutboxStatus = "sending"
+	OutboxSent    OutboxStatus = "sent"
+	OutboxFailed  OutboxStatus = "failed"
+	OutboxBlocked OutboxStatus = "blocked"
+)
+
+// OutboxMessage is one message of a mass sending, persisted before it is
+// sent so that a crash or restart loses nothing and sends nothing twice
+// (see the outbox's documentation for the one message in flight).
+type OutboxMessage struct {
+	ID            int64
+	BatchID       int64
+	ChatID        int64
+	MemberID      int64  // 0 for a group chat
+	IsGroup       bool   // groups allow 20 messages a minute
+	Text          string // HTML, rendered in the recipient's locale
+	Status        OutboxStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// OutboxBatch is one mass sending: a broadcast, a schedule run or a
+// reminder. Its counts are derived from its messages.
+type OutboxBatch struct {
+	ID        int64
+	Kind      string // broadcast, schedule, reminder, escalation
+	Title     string // for the sender's delivery report
+	CreatedBy int64  // member id; 0 for the scheduler
+	// ReportChatID gets the delivery report when every message is done; 0: none.
+	ReportChatID int64
+	ReportLocale string
+	CreatedAt    time.Time
+	DoneAt       *time.Time
+
+	Total, Queued, Sent, Failed, Blocked int
+}
+
+// OutboxService persists mass messages.
+type OutboxService interface {
+	// CreateBatch stores the batch and its messages in one transaction.
+	CreateBatch(ctx context.Context, b *OutboxBatch, msgs []*OutboxMessage) error
+	// ClaimDue marks up to limit queued messages whose time has come as
+	// sending and returns them, oldest first.
+	ClaimDue(ctx context.Context, now time.Time, limit int) ([]*OutboxMessage, error)
+	MarkSent(ctx context.Context, id int64, at time.Time) error
+	// MarkRetry puts a message back in the queue for a later attempt.
+	MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error
+	MarkFailed(ctx context.Context, id int64, lastErr string) error
+	// MarkBlocked ends the message and marks its member blocked.
+	MarkBlocked(ctx context.Context, id int64) error
+	// RecoverInFlight returns to the queue every message left sending by a
+	// process that stopped mid-call (at-least-once for that one call).
+	RecoverInFlight(ctx context.Context) (int, error)
+	FindBatch(ctx context.Context, id int64) (*OutboxBatch, error)
+	// FinishBatch marks a batch done when none of its messages is queued or
+	// sending; first is true for the one call that finished it.
+	FinishBatch(ctx context.Context, id int64, at time.Time) (first bool, err error)
+	// Depth is the number of messages queued or sending.
+	Depth(ctx context.Context) (int, error)
+}
