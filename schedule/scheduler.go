@@ -35,7 +35,11 @@ type Runner interface {
 // goroutine; RunNow, Reload and NextRuns may be called meanwhile from
 // other goroutines.
 type Scheduler struct {
-	Store  cnsbot.ScheduleService
+	// Store holds the schedules and claims their slots; every process
+	// running a Scheduler on the same database shares the claims.
+	Store cnsbot.ScheduleService
+
+	// Runner runs a claimed slot.
 	Runner Runner
 
 	// Location is the zone of the cron specs; nil is Asia/Ho_Chi_Minh.
@@ -194,11 +198,16 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			}
 
 		case now.Sub(next) > s.catchUp():
-			for _, e := range due {
-				log.Warn("schedule slot skipped: missed by more than the catch-up",
-					"schedule", e.s.Name, "slot", next, "late", now.Sub(next).Round(time.Second))
+			// Stalled (suspended, a long store outage): skip every slot
+			// before the catch-up window at once, one line per schedule.
+			from := now.Add(-s.catchUp())
+			for _, e := range entries {
+				if t := e.spec.Next(cursor); !t.IsZero() && !t.After(from) {
+					log.Warn("schedule slots skipped: missed by more than the catch-up",
+						"schedule", e.s.Name, "first_missed", t, "catch_up_from", from)
+				}
 			}
-			cursor = next
+			cursor = from
 
 		default:
 			failed := false

@@ -390,7 +390,9 @@ func TestScheduler_Run(t *testing.T) {
 		waitIdle(t, clock, 1)
 
 		clock.Set(friday.Add(week + 61*time.Minute))
-		waitFor(t, "the skip in the log", func() bool { return strings.Contains(log.String(), "schedule slot skipped") })
+		waitFor(t, "the skip in the log", func() bool {
+			return strings.Contains(log.String(), "schedule slots skipped: missed by more than the catch-up\" schedule=weekly_missing first_missed=2026-07-31T16:00:00")
+		})
 		waitIdle(t, clock, 1)
 		assertSlots(t, r, "weekly_missing", friday)
 	})
