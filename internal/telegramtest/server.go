@@ -68,6 +68,8 @@ type Server struct {
 	messages map[msgKey]storedMessage
 	failNext map[string][]failure
 	failChat map[int64]int
+	fault    FaultFunc        // see SetFault
+	attempts map[faultKey]int // calls per method and chat, for fault
 	latency  time.Duration
 	webhook  models.WebhookInfo
 	files    map[string][]byte
@@ -347,7 +349,7 @@ func (s *Server) injectedFailureLocked(req *Request, lower string) *apiError {
 			return errorFor(code, 0)
 		}
 	}
-	return nil
+	return s.faultLocked(req, lower)
 }
 
 func (s *Server) recordLocked(req Request) {
