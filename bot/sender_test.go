@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"math"
 	"os"
@@ -84,17 +83,29 @@ func mustMembers(tb testing.TB, db *sqlite.DB, n int) map[int64]int64 {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO units (id, code, name, path) VALUES (1, 'P', 'Tỉnh', '/1/')`); err != nil {
 		tb.Fatal(err)
 	}
+	// One statement for all: a row at a time takes seconds under -race.
+	if _, err := tx.ExecContext(ctx, `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?)
+		INSERT INTO members (full_name, phone, unit_id, role, telegram_id, status, created_at, updated_at)
+		SELECT 'Thành viên ' || i, printf('09%08d', i), 1, 'member', ? + i, 'active',
+			'2026-07-21T00:00:00.000000000Z', '2026-07-21T00:00:00.000000000Z' FROM seq`, n, firstChat); err != nil {
+		tb.Fatal(err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT telegram_id, id FROM members`)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	ids := make(map[int64]int64, n)
-	for i := range n {
-		chat := int64(firstChat + i)
-		res, err := tx.ExecContext(ctx, `INSERT INTO members (full_name, phone, unit_id, role, telegram_id, status, created_at, updated_at)
-			VALUES (?, ?, 1, 'member', ?, 'active', '2026-07-21T00:00:00.000000000Z', '2026-07-21T00:00:00.000000000Z')`,
-			fmt.Sprintf("Thành viên %d", i), fmt.Sprintf("09%08d", i), chat)
-		if err != nil {
+	for rows.Next() {
+		var chat, id int64
+		if err := rows.Scan(&chat, &id); err != nil {
 			tb.Fatal(err)
 		}
-		ids[chat], _ = res.LastInsertId()
+		ids[chat] = id
 	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	rows.Close()
 	if err := tx.Commit(); err != nil {
 		tb.Fatal(err)
 	}
@@ -267,6 +278,8 @@ func TestOutboxRateLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 11 s in real time")
 	}
+	// Mostly waiting: run beside the busy tests.
+	t.Parallel()
 	const members, rate = 320, 30
 	f := newOutboxFixture(t, members)
 	// Due before the broadcast, so claimed first: with the group's limit
@@ -408,11 +421,12 @@ func (h *pauseRecorder) Handle(_ context.Context, r slog.Record) error {
 }
 
 // TestOutboxFaults is TestOutboxBroadcast with 5% of the calls answered
-// 429 (retry_after 1–3, a "second" shortened to 10 ms), 2% of the members
+// 429 (retry_after 1–3, a "second" shortened to 5 ms), 2% of the members
 // blocked (403) and 1% of the calls 500: every reachable member gets
 // exactly one message, the blocked ones are marked, no call starts during
 // a pause, and the limits hold as before.
 func TestOutboxFaults(t *testing.T) {
+	t.Parallel()
 	const members, rate = 7363, 3000
 	f := newOutboxFixture(t, members)
 	f.srv.SetFault(faults)
@@ -420,7 +434,7 @@ func TestOutboxFaults(t *testing.T) {
 	rec := &pauseRecorder{}
 	o := &bot.Outbox{
 		API: api, Logger: slog.New(rec), RatePerSecond: rate, Concurrency: 8,
-		RetryAfterUnit: 10 * time.Millisecond, Backoff: 10 * time.Millisecond,
+		RetryAfterUnit: 5 * time.Millisecond, Backoff: 10 * time.Millisecond,
 	}
 	done, stop := f.run(t, o)
 	start := time.Now()
@@ -529,7 +543,7 @@ func TestOutboxChild(t *testing.T) {
 // received: every member gets the message, and only calls that were in
 // flight at the kill may have been made twice — at most Concurrency.
 func TestOutboxSurvivesSIGKILL(t *testing.T) {
-	const members = 3000
+	const members = 2000
 	f := newOutboxFixture(t, members)
 	path := f.db.Path
 	// The children open the file themselves.
@@ -548,7 +562,7 @@ func TestOutboxSurvivesSIGKILL(t *testing.T) {
 	}
 
 	first := start()
-	const killAfter = 1200
+	const killAfter = 800
 	f.srv.WaitFor(t, 60*time.Second, func(s *telegramtest.Server) bool {
 		return len(s.SentMessages()) >= killAfter
 	})
