@@ -134,6 +134,7 @@ func buildHarness(tb testing.TB, path string, seed bool, store ...cnsbot.Convers
 		Joins: sqlite.NewJoinRequestService(h.db), Conversations: conv,
 		Indicators: sqlite.NewIndicatorService(h.db), Reports: h.reports,
 		Targets: sqlite.NewTargetService(h.db), Figures: sqlite.NewFigureService(h.db),
+		Outbox: sqlite.NewOutboxService(h.db), Schedules: sqlite.NewScheduleService(h.db),
 	}, h.catalog)
 	router.Now = h.now
 	h.router = router
@@ -147,11 +148,18 @@ func buildHarness(tb testing.TB, path string, seed bool, store ...cnsbot.Convers
 		tb.Fatal(err)
 	}
 	router.Sender, router.BotUsername = b.TG, b.Username
+	// The outbox sends mass messages through the same fake, unthrottled.
+	outbox := &bot.Outbox{Store: sqlite.NewOutboxService(h.db), API: b.TG, Now: h.now, OnBatchDone: router.DeliveryReport,
+		PerChatInterval: time.Millisecond, PollInterval: 20 * time.Millisecond}
+	router.OutboxNotify = outbox.Notify
 	done := make(chan struct{})
 	go func() { defer close(done); b.RunPolling(ctx) }()
+	outboxDone := make(chan struct{})
+	go func() { defer close(outboxDone); outbox.Run(ctx) }()
 	tb.Cleanup(func() {
 		cancel()
 		<-done
+		<-outboxDone
 		dctx, dcancel := context.WithTimeout(context.Background(), wait)
 		defer dcancel()
 		b.Drain(dctx)

@@ -88,6 +88,10 @@ func (r *Router) handleCallback(ctx context.Context, req *request) error {
 		return r.progressCallback(ctx, req, cb)
 	case cb.Feature == "rem":
 		return r.remindCallback(ctx, req, cb)
+	case cb.Feature == "tb":
+		return r.broadcastCallback(ctx, req, cb)
+	case cb.Feature == "lich":
+		return r.lichnhacCallback(ctx, req, cb)
 	}
 	return cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
 }

@@ -30,6 +30,8 @@ var helpLines = []struct {
 	{"help.cmd_xuat", leaderRoles},
 	{"help.cmd_bieudo", leaderRoles},
 	{"help.ask", leaderRoles},
+	{"help.cmd_thongbao", leaderRoles},
+	{"help.cmd_lichnhac", []cnsbot.Role{cnsbot.RoleAdmin}},
 }
 
 // leaderRoles are the roles that read figures beyond a team.

@@ -141,46 +141,38 @@ func (r *Router) remindCallback(ctx context.Context, req *request, cb Callback) 
 	r.remind.at[key] = now
 	r.remind.mu.Unlock()
 
-	res, err := r.computeMissing(ctx, unit.ID, p)
+	ms, err := r.silentTeamMembers(ctx, unit.ID, p, nil)
 	if err != nil {
 		return err
 	}
-	var targets []*cnsbot.Member
-	for _, a := range res.Silent {
-		ms, _, err := r.Members.FindMembers(ctx, cnsbot.MemberFilter{TeamID: a.TeamID, Status: cnsbot.StatusActive})
-		if err != nil {
-			return fmt.Errorf("find members of team %d: %w", a.TeamID, err)
-		}
-		for _, m := range ms {
-			if m.TelegramID != 0 {
-				targets = append(targets, m)
-			}
-		}
+	teams := map[int64]bool{}
+	for _, m := range ms {
+		teams[m.TeamID] = true
 	}
-	go r.sendReminders(context.WithoutCancel(ctx), targets, p, unit)
-	return req.answer(ctx, req.t("missing.reminding", "Members", len(targets), "Teams", len(res.Silent)))
+	title := req.t("missing.remind_title", "Unit", unit.DisplayName())
+	if _, err := r.queueReminders(ctx, "reminder", title, req.member.ID, req.ChatID, req.lang, ms, p); err != nil {
+		return err
+	}
+	return req.answer(ctx, req.t("missing.reminding", "Members", len(ms), "Teams", len(teams)))
 }
 
-// sendReminders sends one reminder per member, paced at RatePerSecond
-// overall (each member is a different chat, so the 1-per-second-per-chat
-// limit holds). A failure is logged and the next member is tried.
-func (r *Router) sendReminders(ctx context.Context, ms []*cnsbot.Member, p cnsbot.Period, unit *cnsbot.Unit) {
-	perSecond := r.RatePerSecond
-	if perSecond <= 0 {
-		perSecond = 30
+// queueReminders queues one reminder per member, in the member's language,
+// as one outbox batch; the delivery report goes to reportChat when set.
+func (r *Router) queueReminders(ctx context.Context, kind, title string, by, reportChat int64, reportLang string, ms []*cnsbot.Member, p cnsbot.Period) (int64, error) {
+	if len(ms) == 0 {
+		return 0, nil
 	}
-	tick := time.NewTicker(time.Second / time.Duration(perSecond))
-	defer tick.Stop()
+	msgs := make([]*cnsbot.OutboxMessage, 0, len(ms))
 	for _, m := range ms {
-		<-tick.C
-		lang := locales.Normalize(m.Locale)
-		if m.Locale == "" {
-			lang = locales.Normalize(r.DefaultLocale)
-		}
+		lang := r.memberLang(m)
 		req := &request{r: r, lang: lang}
-		text := req.t("missing.reminder", "Name", m.FullName, "Period", req.periodLabel(p))
-		if err := r.send(ctx, m.TelegramID, text, nil); err != nil {
-			r.Logger.Warn("send reminder", "member_id", m.ID, "unit", unit.Code, "err", err)
-		}
+		msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID,
+			Text: req.t("missing.reminder", "Name", m.FullName, "Period", req.periodLabel(p))})
 	}
+	b := &cnsbot.OutboxBatch{Kind: kind, Title: title, CreatedBy: by, ReportChatID: reportChat, ReportLocale: reportLang}
+	if err := r.Outbox.CreateBatch(ctx, b, msgs); err != nil {
+		return 0, fmt.Errorf("queue reminders: %w", err)
+	}
+	r.notifyOutbox()
+	return b.ID, nil
 }

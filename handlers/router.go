@@ -27,6 +27,8 @@ type Services struct {
 	Reports       cnsbot.ReportService
 	Targets       cnsbot.TargetService
 	Figures       cnsbot.FigureService
+	Outbox        cnsbot.OutboxService
+	Schedules     cnsbot.ScheduleService
 }
 
 // Router decides what an update means — who sent it, in which state, which
@@ -54,9 +56,10 @@ type Router struct {
 	Thresholds cnsbot.Thresholds
 	// AdminMonth makes "tháng" the administrative month, 15th to 14th.
 	AdminMonth bool
-	// RatePerSecond paces reminders sent from /chuabaocao
-	// (broadcast.rate_per_second) until the outbox sends them.
-	RatePerSecond int
+	// OutboxNotify wakes the outbox after a batch was queued.
+	OutboxNotify func()
+	// Scheduler runs, reloads and lists schedules for /lichnhac.
+	Scheduler Scheduler
 
 	units      unitIndex
 	activities activitySet
@@ -179,6 +182,10 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 		return r.figureCommand(ctx, req, ask.IntentExport)
 	case "bieudo", "chart":
 		return r.figureCommand(ctx, req, ask.IntentChart)
+	case "thongbao", "broadcast":
+		return r.broadcast(ctx, req)
+	case "lichnhac", "schedules":
+		return r.lichnhac(ctx, req, false)
 	default:
 		return req.reply(ctx, req.t("command.unknown", "Command", "/"+req.Command), nil)
 	}
@@ -191,6 +198,8 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 		return r.continueReport(ctx, req, msg.Text)
 	case req.conv != nil && req.conv.Flow == flowFix:
 		return r.continueFix(ctx, req, msg.Text)
+	case req.conv != nil && req.conv.Flow == flowBroadcast && req.conv.Step == stepCompose:
+		return r.broadcastText(ctx, req, msg.Text)
 	case strings.TrimSpace(msg.Text) == "":
 		return req.reply(ctx, req.t("text.not_understood"), nil)
 	case req.member.TeamID == 0:

@@ -128,3 +128,10 @@ func (ix *unitIndex) pathLabelLocked(u *cnsbot.Unit) string {
 	}
 	return label
 }
+
+// unit returns a unit of the loaded index, or nil.
+func (ix *unitIndex) unit(id int64) *cnsbot.Unit {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.byID[id]
+}

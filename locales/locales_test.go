@@ -166,6 +166,19 @@ var sample = map[string]any{
 	"Members":     42,
 	"Teams":       9,
 	"Understood":  "Bắc Hà, tháng 7",
+	"Audience":    "tổ <trưởng>",
+	"Message":     "📢 <b>Thông báo</b>",
+	"Sent":        100,
+	"Queued":      20,
+	"Failed":      2,
+	"Blocked":     3,
+	"Title":       "Họp <giao ban>",
+	"Silent":      12,
+	"Cron":        "0 16 * * FRI",
+	"Paused":      false,
+	"Next":        "16:00 27/11/2026",
+	"At":          "16:00 27/11",
+	"Error":       true,
 }
 
 var (

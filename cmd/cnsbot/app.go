@@ -34,6 +34,8 @@ type App struct {
 	Joins      *sqlite.JoinRequestService
 	UpdateLog  *sqlite.UpdateLog
 	Figures    *sqlite.FigureService
+	Outbox     *sqlite.OutboxService
+	Schedules  *sqlite.ScheduleService
 
 	Conversations cnsbot.ConversationStore
 }
@@ -92,6 +94,8 @@ func (m *Main) openApp(cfg Config) (*App, error) {
 	a.Joins = sqlite.NewJoinRequestService(a.DB)
 	a.UpdateLog = sqlite.NewUpdateLog(a.DB)
 	a.Figures = sqlite.NewFigureService(a.DB)
+	a.Outbox = sqlite.NewOutboxService(a.DB)
+	a.Schedules = sqlite.NewScheduleService(a.DB)
 	return a, nil
 }
 

@@ -13,6 +13,9 @@ import (
 	"time"
 	_ "time/tzdata" // timezone must load on hosts without a zoneinfo database
 
+	"cnsbot"
+	"cnsbot/schedule"
+
 	"github.com/goccy/go-yaml"
 )
 
@@ -44,6 +47,7 @@ type Config struct {
 	Conversation ConversationConfig `yaml:"conversation"`
 	Broadcast    BroadcastConfig    `yaml:"broadcast"`
 	Figures      FiguresConfig      `yaml:"figures"`
+	Schedules    []ScheduleConfig   `yaml:"schedules"`
 	Limits       LimitsConfig       `yaml:"limits"`
 	Log          LogConfig          `yaml:"log"`
 }
@@ -105,6 +109,19 @@ type FiguresConfig struct {
 	BehindPercent float64 `yaml:"behind_percent"`
 	// AdminMonth makes "tháng" the administrative month (15th to 14th).
 	AdminMonth bool `yaml:"admin_month"`
+}
+
+// ScheduleConfig is one reminder schedule. The built-in ones (weekly_missing,
+// monthly_cutoff, weekly_digest, escalation) are on without any entry; an
+// entry with one of their names replaces it, any other name adds one.
+type ScheduleConfig struct {
+	Name     string `yaml:"name"`
+	Cron     string `yaml:"cron"`     // minute hour day-of-month month day-of-week, Asia/Ho_Chi_Minh
+	Audience string `yaml:"audience"` // members, silent_teams, leaders, group, escalation
+	Unit     string `yaml:"unit"`     // unit code of the scope; "" = the whole tree
+	ChatID   int64  `yaml:"chat_id"`  // the group of audience group
+	Message  string `yaml:"message"`  // "" = the audience's standard text
+	Enabled  *bool  `yaml:"enabled"`  // false pauses it; absent keeps an admin's pause or resume
 }
 
 // LimitsConfig protects the bot from floods and oversized input.
@@ -186,6 +203,7 @@ func DefaultConfig() Config {
 		},
 		Broadcast: BroadcastConfig{RatePerSecond: 30},
 		Figures:   FiguresConfig{BehindPercent: 80},
+		Schedules: []ScheduleConfig{},
 		Limits:    LimitsConfig{UserUpdatesPerMinute: 60, MaxTextLength: 4096},
 		Log:       LogConfig{Level: "info", Format: "auto"},
 	}
@@ -466,6 +484,18 @@ func (c Config) Validate() error {
 		bad("conversation.edit_window", "%s is negative; 0 turns editing off", c.Conversation.EditWindow)
 	}
 	between("broadcast.rate_per_second", c.Broadcast.RatePerSecond, 1, 1000)
+	seen := map[string]bool{}
+	for i, sc := range c.Schedules {
+		key := fmt.Sprintf("schedules[%d]", i)
+		if seen[sc.Name] {
+			bad(key+".name", "%q appears twice", sc.Name)
+		}
+		seen[sc.Name] = true
+		s := &cnsbot.Schedule{Name: sc.Name, Cron: sc.Cron, Audience: sc.Audience, ChatID: sc.ChatID, Message: sc.Message, Source: schedule.SourceConfig}
+		if err := schedule.Validate(s); err != nil {
+			bad(key, "%v", errors.Unwrap(err))
+		}
+	}
 	if p := c.Figures.BehindPercent; p < 0 || p >= 100 {
 		bad("figures.behind_percent", "%v is not from 0 to under 100", p)
 	}

@@ -328,3 +328,20 @@ func TestDurationString(t *testing.T) {
 		}
 	}
 }
+
+// A schedule with a bad cron or audience is refused, naming the entry.
+func TestConfigSchedules(t *testing.T) {
+	cfg, err := ParseConfig([]byte("schedules:\n  - name: friday\n    cron: \"30 16 * * 5\"\n    audience: silent_teams\n"))
+	if err != nil || len(cfg.Schedules) != 1 {
+		t.Fatalf("cfg=%+v err=%v", cfg.Schedules, err)
+	}
+	for _, bad := range []string{
+		"schedules:\n  - name: x\n    cron: \"99 16 * * 5\"\n    audience: silent_teams\n",
+		"schedules:\n  - name: x\n    cron: \"0 16 * * 5\"\n    audience: everyone\n",
+		"schedules:\n  - name: x\n    cron: \"0 16 * * 5\"\n    audience: group\n",
+	} {
+		if _, err := ParseConfig([]byte(bad)); err == nil || !strings.Contains(err.Error(), "schedules[0]") {
+			t.Fatalf("%q: err=%v, want one naming schedules[0]", bad, err)
+		}
+	}
+}

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"cnsbot"
 	"cnsbot/bot"
 	"cnsbot/handlers"
+	"cnsbot/schedule"
 )
 
 // shutdownTimeout bounds how long SIGTERM waits for updates in flight.
@@ -56,6 +59,11 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 		return err
 	}
 	router.Sender, router.BotUsername = b.TG, b.Username
+	stopBackground, err := m.startBackground(ctx, a, router, b.TG)
+	if err != nil {
+		return err
+	}
+	defer stopBackground()
 	a.Logger.Info("cnsbot started", "version", Version(), "bot", b.Username, "mode", cfg.Telegram.Mode,
 		"database", cfg.Database.Path, "redis", redactedURL(cfg.Redis.URL))
 
@@ -87,6 +95,7 @@ func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
 	router := handlers.NewRouter(handlers.Services{
 		Members: a.Members, Units: a.Units, Teams: a.Teams, Joins: a.Joins, Conversations: a.Conversations,
 		Indicators: a.Indicators, Reports: a.Reports, Targets: a.Targets, Figures: a.Figures,
+		Outbox: a.Outbox, Schedules: a.Schedules,
 	}, a.Catalog)
 	router.Logger = a.Logger
 	router.ConversationTTL = a.Config.Conversation.TTL.Duration()
@@ -96,7 +105,6 @@ func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
 	router.EditWindow = a.Config.Conversation.EditWindow.Duration()
 	router.Thresholds = cnsbot.Thresholds{Behind: a.Config.Figures.BehindPercent}
 	router.AdminMonth = a.Config.Figures.AdminMonth
-	router.RatePerSecond = a.Config.Broadcast.RatePerSecond
 	pipeline := &bot.Pipeline{
 		Handler:       router.Handle,
 		Updates:       a.UpdateLog,
@@ -175,4 +183,77 @@ func healthHandler(a *App, lastUpdate *atomic.Int64) http.Handler {
 		_ = json.NewEncoder(w).Encode(status)
 	})
 	return mux
+}
+
+// startBackground starts the outbox, which sends every mass message within
+// Telegram's limits, and the scheduler, which fires the reminder schedules.
+// The returned stop waits for both: call it after the updates in flight are
+// drained, so that what they queued is sent or stays queued for next time.
+func (m *Main) startBackground(ctx context.Context, a *App, router *handlers.Router, api bot.SenderAPI) (stop func(), err error) {
+	outbox := &bot.Outbox{Store: a.Outbox, API: api, Logger: a.Logger,
+		RatePerSecond: a.Config.Broadcast.RatePerSecond, OnBatchDone: router.DeliveryReport}
+	router.OutboxNotify = outbox.Notify
+	if err := seedSchedules(ctx, a); err != nil {
+		return nil, err
+	}
+	sched := &schedule.Scheduler{Store: a.Schedules, Runner: router, Location: a.Location, Now: time.Now, Logger: a.Logger}
+	router.Scheduler = sched
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := outbox.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
+			a.Logger.Error("outbox stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if err := sched.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
+			a.Logger.Error("scheduler stopped", "err", err)
+		}
+	}()
+	return func() { cancel(); wg.Wait() }, nil
+}
+
+// seedSchedules writes the built-in schedules and those of the config. An
+// admin's pause in chat survives a restart; enabled: false in the config
+// pauses.
+func seedSchedules(ctx context.Context, a *App) error {
+	list := schedule.DefaultSchedules()
+	byName := map[string]int{}
+	for i, s := range list {
+		byName[s.Name] = i
+	}
+	var pause []string
+	for _, sc := range a.Config.Schedules {
+		s := &cnsbot.Schedule{Name: sc.Name, Cron: sc.Cron, Audience: sc.Audience, ChatID: sc.ChatID,
+			Message: sc.Message, Source: schedule.SourceConfig}
+		if sc.Unit != "" {
+			u, err := a.Units.FindUnitByCode(ctx, sc.Unit)
+			if err != nil {
+				return fmt.Errorf("schedules: %s: unit %q: %w", sc.Name, sc.Unit, err)
+			}
+			s.UnitID = u.ID
+		}
+		if i, ok := byName[s.Name]; ok {
+			list[i] = s
+		} else {
+			list = append(list, s)
+		}
+		if sc.Enabled != nil && !*sc.Enabled {
+			pause = append(pause, sc.Name)
+		}
+	}
+	for _, s := range list {
+		if err := a.Schedules.UpsertSchedule(ctx, s); err != nil {
+			return fmt.Errorf("save schedule %s: %w", s.Name, err)
+		}
+		if slices.Contains(pause, s.Name) {
+			if err := a.Schedules.SetSchedulePaused(ctx, s.ID, true); err != nil {
+				return fmt.Errorf("pause schedule %s: %w", s.Name, err)
+			}
+		}
+	}
+	return nil
 }

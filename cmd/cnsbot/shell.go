@@ -75,6 +75,13 @@ func (m *Main) runShell(ctx context.Context, args []string) error {
 	sh := &shell{out: m.Stdout, lang: a.Config.Locale, user: userID, outDir: filepath.Join(filepath.Dir(cfg.Database.Path), "out")}
 	router.Sender, pipeline.Sender = sh, sh
 	router.BotUsername, pipeline.BotUsername = shellBotUsername, shellBotUsername
+	// Broadcasts and reminders go through the real outbox, to the terminal.
+	a.Config.Broadcast.RatePerSecond = 1000
+	stop, err := m.startBackground(ctx, a, router, sh)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	return sh.loop(ctx, m.Stdin, pipeline, userID)
 }
 
