@@ -26,8 +26,6 @@ type Options struct {
 	PollTimeout time.Duration // long-poll timeout of getUpdates
 	MaxActive   int           // chats handled in parallel
 	Logger      *slog.Logger
-	// InitialOffset resumes polling after the last update this bot handled.
-	InitialOffset int64
 }
 
 // Bot is the running Telegram edge: the library client, the dispatcher and
@@ -38,6 +36,7 @@ type Bot struct {
 	Dispatcher *Dispatcher
 	Username   string
 	opts       Options
+	client     *http.Client
 }
 
 // NewHTTPClient returns the client the library sends with. The default
@@ -69,29 +68,17 @@ func New(ctx context.Context, opts Options, p *Pipeline) (*Bot, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	b := &Bot{Pipeline: p, opts: opts}
+	b := &Bot{Pipeline: p, opts: opts, client: NewHTTPClient(opts.PollTimeout)}
 	b.Dispatcher = NewDispatcher(opts.MaxActive, p.Handle)
 	tgOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(opts.PollTimeout, NewHTTPClient(opts.PollTimeout)),
-		// One library worker calls our default handler in arrival order;
-		// the dispatcher does the parallel part per chat.
-		tgbot.WithNotAsyncHandlers(),
-		tgbot.WithWorkers(1),
-		tgbot.WithUpdatesChannelCap(128),
-		tgbot.WithAllowedUpdates(AllowedUpdates),
-		tgbot.WithDefaultHandler(func(ctx context.Context, _ *tgbot.Bot, upd *models.Update) {
-			b.Dispatcher.Dispatch(ctx, upd)
-		}),
+		tgbot.WithHTTPClient(opts.PollTimeout, b.client),
 		tgbot.WithErrorsHandler(func(err error) {
 			opts.Logger.Warn("telegram", AttrError, Redact(err, opts.Token))
 		}),
 	}
 	if opts.APIURL != "" {
 		tgOpts = append(tgOpts, tgbot.WithServerURL(opts.APIURL))
-	}
-	if opts.InitialOffset > 0 {
-		tgOpts = append(tgOpts, tgbot.WithInitialOffset(opts.InitialOffset))
 	}
 	tg, err := tgbot.New(opts.Token, tgOpts...)
 	if err != nil {
@@ -107,16 +94,6 @@ func New(ctx context.Context, opts Options, p *Pipeline) (*Bot, error) {
 	b.Username = me.Username
 	p.BotUsername = me.Username
 	return b, nil
-}
-
-// RunPolling deletes any webhook (a webhook and getUpdates exclude each
-// other) and long-polls until ctx ends.
-func (b *Bot) RunPolling(ctx context.Context) error {
-	if _, err := b.TG.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
-		return fmt.Errorf("delete webhook: %s", Redact(err, b.opts.Token))
-	}
-	b.TG.Start(ctx)
-	return nil
 }
 
 // SetWebhook registers publicURL with Telegram, with the secret token and
