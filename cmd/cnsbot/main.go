@@ -51,6 +51,7 @@ Usage:
   cnsbot demo    [-config FILE]                     load the demo data (Lào Cai, 2023 tree)
   cnsbot import  [-config FILE] units|members|indicators|targets|values FILE.csv|FILE.xlsx
   cnsbot export  [-config FILE] reports [-from DATE] [-to DATE] [-unit CODE] -o FILE.xlsx|FILE.csv
+  cnsbot backup  [-config FILE] -o FILE.db          online, checked copy of the database (never overwrites)
   cnsbot version
 
 Every command takes -config FILE (YAML; see config.example.yaml). Without it the embedded
@@ -78,6 +79,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runImport(ctx, rest)
 	case "export":
 		return m.runExport(ctx, rest)
+	case "backup":
+		return m.runBackup(ctx, rest)
 	case "version", "-version", "--version":
 		return m.runVersion(rest)
 	case "help", "-h", "-help", "--help":
