@@ -10,6 +10,7 @@ import (
 	"cnsbot"
 
 	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 )
 
 // Callback is parsed callback data: "feature:action[:id[:version]]". ids are
@@ -67,6 +68,9 @@ func ParseCallback(data string) (Callback, error) {
 }
 
 func (r *Router) handleCallback(ctx context.Context, req *request) error {
+	if !pressedByRecipient(req.CallbackQuery) {
+		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.not_your_button")
+	}
 	cb, err := ParseCallback(req.CallbackQuery.Data)
 	if err != nil {
 		return err
@@ -94,6 +98,29 @@ func (r *Router) handleCallback(ctx context.Context, req *request) error {
 		return r.lichnhacCallback(ctx, req, cb)
 	}
 	return cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
+}
+
+// pressedByRecipient reports whether a button on a message in a private
+// chat was pressed by that chat's user, the one the message was sent to.
+// Buttons there act on that user's conversation, reports or requests; the
+// features check what they can (versions, authorship, scope), and this
+// refuses a press from anyone else before any of them runs, whatever the
+// data says. Private chat ids are the user's id and positive; group ids
+// are negative, and there any member may press (each feature checks the
+// presser's scope). A message sent in inline mode has no chat: cnsbot sends
+// none, and such a press is taken as made in the presser's own chat.
+func pressedByRecipient(cq *models.CallbackQuery) bool {
+	var chat *models.Chat
+	switch {
+	case cq.Message.Message != nil:
+		chat = &cq.Message.Message.Chat
+	case cq.Message.InaccessibleMessage != nil:
+		chat = &cq.Message.InaccessibleMessage.Chat
+	default:
+		return true
+	}
+	private := chat.Type == models.ChatTypePrivate || chat.ID > 0
+	return !private || chat.ID == cq.From.ID
 }
 
 // isNotModified reports Telegram's harmless "message is not modified": the

@@ -140,6 +140,9 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 	if r.MaxTextLength > 0 && utf8.RuneCountInString(msg.Text) > r.MaxTextLength {
 		return cnsbot.Errorf(cnsbot.EINVALID, "error.too_long", "Max", r.MaxTextLength)
 	}
+	if fileSize(msg) > MaxFileSize {
+		return cnsbot.Errorf(cnsbot.EINVALID, "error.file_too_large", "Max", MaxFileSize>>20)
+	}
 	if req.Command != "" {
 		switch req.Command {
 		case "huy", "cancel":
@@ -153,7 +156,12 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 	quick := req.member != nil && strings.TrimSpace(req.Args) != "" && isReportCommand(req.Command)
 	if !quick {
 		expired, err := r.loadConversation(ctx, req)
-		if err != nil {
+		// A command, a shared phone or a photo starts afresh instead of
+		// continuing a flow, so it runs without the store while Redis is down; one
+		// that must save a flow gets EUNAVAILABLE at its save, before it
+		// answers. Plain text may belong to a flow: it waits for Redis.
+		standalone := req.Command != "" || msg.Contact != nil || len(msg.Photo) > 0
+		if err != nil && !(standalone && cnsbot.ErrorCode(err) == cnsbot.EUNAVAILABLE) {
 			return err
 		} else if expired && req.Command == "" {
 			return nil // the notice is the answer; the text belonged to the old draft
@@ -227,6 +235,23 @@ func (r *Router) loadConversation(ctx context.Context, req *request) (expired bo
 	}
 	req.conv = c
 	return false, nil
+}
+
+// MaxFileSize is the largest document or photo the bot accepts: the Bot API
+// lets a bot download files up to 20 MB, so a larger one could never be read.
+const MaxFileSize = 20 << 20
+
+// fileSize is the size in bytes Telegram gives for the message's document or
+// its largest photo; 0 when it carries neither or the size is unknown.
+func fileSize(msg *models.Message) int64 {
+	var n int64
+	if msg.Document != nil {
+		n = msg.Document.FileSize
+	}
+	for _, p := range msg.Photo {
+		n = max(n, int64(p.FileSize))
+	}
+	return n
 }
 
 // defaultLocation is Asia/Ho_Chi_Minh, or UTC+7 where no zone data exists.
