@@ -48,8 +48,12 @@ type Pipeline struct {
 	// Token is redacted from anything logged.
 	Token string
 	// OnHandled, when set, is called after each update with how long its
-	// handling took, from dedupe to the last reply (metrics, tests).
+	// handling took, from dedupe to the last reply (tests).
 	OnHandled func(updateID int64, took time.Duration, err error)
+	// Observe, when set, is told each update's type, outcome (ok, invalid,
+	// forbidden, unavailable, internal, duplicate, flood) and handling
+	// time (metrics).
+	Observe func(kind, outcome string, took time.Duration)
 }
 
 // Handle runs one update through recover, dedupe, flood limit, lock, the
@@ -65,16 +69,51 @@ func (p *Pipeline) Handle(ctx context.Context, upd *models.Update) {
 		ctx, cancel = context.WithTimeout(ctx, p.Timeout)
 		defer cancel()
 	}
-	err := p.handle(ctx, u)
+	outcome, err := p.handle(ctx, u)
 	if err != nil {
 		p.renderError(ctx, u, info, err)
+		outcome = outcomeOf(err)
+	}
+	took := time.Since(start)
+	if p.Observe != nil {
+		p.Observe(updateKind(upd), outcome, took)
 	}
 	if p.OnHandled != nil {
-		p.OnHandled(upd.ID, time.Since(start), err)
+		p.OnHandled(upd.ID, took, err)
 	}
 }
 
-func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (err error) {
+// outcomeOf names an error's outcome for metrics.
+func outcomeOf(err error) string {
+	switch cnsbot.ErrorCode(err) {
+	case cnsbot.EINVALID, cnsbot.ENOTFOUND, cnsbot.ECONFLICT, cnsbot.ENOTREADY:
+		return "invalid"
+	case cnsbot.EFORBIDDEN:
+		return "forbidden"
+	case cnsbot.EUNAVAILABLE:
+		return "unavailable"
+	}
+	return "internal"
+}
+
+// updateKind names an update's type for metrics.
+func updateKind(upd *models.Update) string {
+	switch {
+	case upd.Message != nil:
+		return "message"
+	case upd.CallbackQuery != nil:
+		return "callback_query"
+	case upd.MyChatMember != nil:
+		return "my_chat_member"
+	case upd.EditedMessage != nil:
+		return "edited_message"
+	}
+	return "other"
+}
+
+// handle runs the middlewares and the handler; outcome names what happened
+// when there is no error (ok, duplicate, flood).
+func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (outcome string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
@@ -83,18 +122,18 @@ func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (err error) {
 	if p.Updates != nil {
 		first, err := p.Updates.ClaimUpdate(ctx, u.ID)
 		if err != nil {
-			return fmt.Errorf("claim update: %w", err)
+			return "", fmt.Errorf("claim update: %w", err)
 		} else if !first {
 			p.logger().Debug("duplicate update ignored", AttrUpdateID, u.ID)
-			return nil
+			return "duplicate", nil
 		}
 	}
 	if p.Flood != nil && u.UserID != 0 {
 		switch p.Flood.Allow(u.UserID) {
 		case FloodWarn:
-			return cnsbot.Errorf(cnsbot.EINVALID, "flood.warning")
+			return "", cnsbot.Errorf(cnsbot.EINVALID, "flood.warning")
 		case FloodDrop:
-			return nil
+			return "flood", nil
 		}
 	}
 	if p.Locks != nil && u.UserID != 0 {
@@ -105,12 +144,12 @@ func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (err error) {
 			// handler answers for itself what needs the store.
 			p.logger().Warn("user lock unavailable", AttrUpdateID, u.ID, AttrError, p.redact(err))
 		} else if err != nil {
-			return fmt.Errorf("lock user: %w", err)
+			return "", fmt.Errorf("lock user: %w", err)
 		} else {
 			defer unlock()
 		}
 	}
-	return p.Handler(ctx, u)
+	return "ok", p.Handler(ctx, u)
 }
 
 // lockTTL bounds how long a crashed process can hold a user's lock.

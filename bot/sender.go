@@ -78,6 +78,13 @@ type Outbox struct {
 	CallTimeout    time.Duration // bound on one sendMessage call; 30 s
 	StopTimeout    time.Duration // how long Run waits for calls in flight once ctx ends; 10 s
 
+	// Token is redacted from the errors the outbox stores and logs: the
+	// library's network errors carry request URLs, and those the token.
+	Token string
+	// OnResult, when set, is told each call's result: sent, retry, failed,
+	// blocked or rate_limited (metrics).
+	OnResult func(result string)
+
 	// OnBatchDone is called once per batch when none of its messages is
 	// queued or sending, with its final counts; the caller sends the
 	// delivery report. It runs on the outbox's loop: keep it short.
@@ -430,24 +437,28 @@ func (r *outboxRun) send(it *outboxItem) {
 	var tooMany *tgbot.TooManyRequestsError
 	var migrated *tgbot.MigrateError
 	var markErr error
+	result := ""
 	switch {
 	case err == nil:
-		markErr = o.Store.MarkSent(r.markCtx, m.ID, res.at)
+		result, markErr = "sent", o.Store.MarkSent(r.markCtx, m.ID, res.at)
 	case errors.As(err, &tooMany):
-		res.requeue = o.pause(time.Duration(max(tooMany.RetryAfter, 1))*r.cfg.retryUnit, tooMany.RetryAfter)
+		result, res.requeue = "rate_limited", o.pause(time.Duration(max(tooMany.RetryAfter, 1))*r.cfg.retryUnit, tooMany.RetryAfter)
 	case errors.Is(err, tgbot.ErrorForbidden):
-		markErr = o.Store.MarkBlocked(r.markCtx, m.ID)
+		result, markErr = "blocked", o.Store.MarkBlocked(r.markCtx, m.ID)
 	case r.callCtx.Err() != nil:
 		// Cut off at shutdown: left sending, re-queued by RecoverInFlight;
 		// Telegram may have it already (at-least-once).
 	case errors.Is(err, tgbot.ErrorBadRequest), errors.As(err, &migrated):
-		markErr = o.Store.MarkFailed(r.markCtx, m.ID, err.Error())
+		result, markErr = "failed", o.Store.MarkFailed(r.markCtx, m.ID, o.errText(err))
 	default:
 		if attempt := m.Attempts + 1; attempt >= r.cfg.maxAttempts {
-			markErr = o.Store.MarkFailed(r.markCtx, m.ID, err.Error())
+			result, markErr = "failed", o.Store.MarkFailed(r.markCtx, m.ID, o.errText(err))
 		} else {
-			markErr = o.Store.MarkRetry(r.markCtx, m.ID, res.at.Add(r.backoff(attempt)), err.Error())
+			result, markErr = "retry", o.Store.MarkRetry(r.markCtx, m.ID, res.at.Add(r.backoff(attempt)), o.errText(err))
 		}
+	}
+	if result != "" && o.OnResult != nil {
+		o.OnResult(result)
 	}
 	if markErr != nil {
 		// The message stays sending; the next start re-queues it.
@@ -658,3 +669,6 @@ func (l *windowLimiter) finish(at time.Time, called bool) {
 	}
 	l.done = append(l.done, at)
 }
+
+// errText is err's text without the bot token, for the store and the log.
+func (o *Outbox) errText(err error) string { return Redact(err, o.Token) }
