@@ -1,6 +1,11 @@
 package handlers
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/go-telegram/bot/models"
+)
 
 func TestParseCallback(t *testing.T) {
 	for _, tt := range []struct {
@@ -30,20 +35,70 @@ func TestParseCallback(t *testing.T) {
 	}
 }
 
-func FuzzParseCallback(f *testing.F) {
-	for _, s := range []string{"lang:vi", "join:unit:42:3", "join:ok:7", "a::", ":::"} {
-		f.Add(s)
+func TestPressedByRecipient(t *testing.T) {
+	msg := func(chat models.Chat) models.MaybeInaccessibleMessage {
+		return models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage, Message: &models.Message{ID: 1, Date: 1, Chat: chat}}
 	}
-	f.Fuzz(func(t *testing.T, data string) {
+	gone := func(chat models.Chat) models.MaybeInaccessibleMessage {
+		return models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeInaccessibleMessage, InaccessibleMessage: &models.InaccessibleMessage{Chat: chat, MessageID: 1}}
+	}
+	private := func(id int64) models.Chat { return models.Chat{ID: id, Type: models.ChatTypePrivate} }
+	for _, tt := range []struct {
+		name string
+		from int64
+		msg  models.MaybeInaccessibleMessage
+		want bool
+	}{
+		{"OwnPrivateChat", 5, msg(private(5)), true},
+		{"ErrOtherPrivateChat", 6, msg(private(5)), false},
+		{"ErrOtherChatNoType", 6, msg(models.Chat{ID: 5}), false},
+		{"ErrInaccessibleOtherChat", 6, gone(private(5)), false},
+		{"InaccessibleOwnChat", 5, gone(private(5)), true},
+		{"Group", 6, msg(models.Chat{ID: -100123, Type: models.ChatTypeSupergroup}), true},
+		{"InlineMessage", 6, models.MaybeInaccessibleMessage{}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cq := &models.CallbackQuery{ID: "1", From: models.User{ID: tt.from}, Message: tt.msg, Data: "bc:undo:1"}
+			if got := pressedByRecipient(cq); got != tt.want {
+				t.Fatalf("pressedByRecipient=%v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzParseCallback checks that whatever ParseCallback accepts is well
+// formed and survives the encoding round trip: String gives data of at most
+// 64 bytes that parses back to the same Callback. The second half encodes a
+// Callback built from the fuzzed fields and parses it back.
+func FuzzParseCallback(f *testing.F) {
+	for _, s := range []string{"lang:vi", "join:unit:42:3", "join:ok:7", "a::", ":::", "bc:undo:+1", "my:fix:0:0", "td:x:007:-0"} {
+		f.Add(s, "bc", "undo", int64(12), 3)
+	}
+	f.Fuzz(func(t *testing.T, data, feature, action string, id int64, version int) {
 		c, err := ParseCallback(data)
-		if err != nil {
-			return
+		if err == nil {
+			if c.Feature == "" || c.Action == "" || c.ID < 0 || c.Version < 0 {
+				t.Fatalf("accepted %q as %+v", data, c)
+			}
+			enc := c.String()
+			if len(enc) > maxCallbackData {
+				t.Fatalf("re-encoded %q longer than 64 bytes", data)
+			}
+			back, err := ParseCallback(enc)
+			if err != nil || back != c {
+				t.Fatalf("round trip %q → %+v → %q → %+v, %v", data, c, enc, back, err)
+			}
 		}
-		if c.Feature == "" || c.Action == "" || c.ID < 0 || c.Version < 0 {
-			t.Fatalf("accepted %q as %+v", data, c)
-		}
-		if len(c.String()) > maxCallbackData {
-			t.Fatalf("re-encoded %q longer than 64 bytes", data)
+
+		// Encoding: every Callback the features can draw parses back.
+		c = Callback{Feature: feature, Action: action, ID: id, Version: version}
+		drawable := feature != "" && action != "" && !strings.Contains(feature, ":") && !strings.Contains(action, ":") &&
+			id >= 0 && version >= 0 && len(c.String()) <= maxCallbackData
+		back, err := ParseCallback(c.String())
+		if drawable && (err != nil || back != c) {
+			t.Fatalf("%+v → %q → %+v, %v", c, c.String(), back, err)
+		} else if !drawable && err == nil && back == c {
+			t.Fatalf("%+v is not drawable, yet %q parses back to it", c, c.String())
 		}
 	})
 }
