@@ -10,72 +10,110 @@ import (
 // Dispatcher hands updates to a handler so that each chat's updates are
 // handled one at a time in arrival order, different chats in parallel, and
 // at most MaxActive chats at once. A chat whose handler is stuck holds one
-// slot and delays only its own later updates.
+// slot and delays only its own later updates. Chats beyond MaxActive wait
+// their turn in arrival order; taking updates in blocks only when
+// MaxPending updates are already waiting, which pushes back on the source.
 type Dispatcher struct {
-	handle func(ctx context.Context, upd *models.Update)
-	slots  chan struct{}
+	handle     func(ctx context.Context, upd *models.Update)
+	maxActive  int
+	maxPending int
 
-	mu     sync.Mutex
-	queues map[int64]*chatQueue
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	room    *sync.Cond // signalled when pending drops
+	queues  map[int64]*chatQueue
+	waiting []int64 // chats with updates and no slot yet, oldest first
+	active  int
+	pending int // updates taken in and not yet handled
+	wg      sync.WaitGroup
 }
 
 type chatQueue struct {
+	ctx   context.Context
 	items []*models.Update
 }
+
+// DefaultMaxPending bounds the updates held in memory: a poll brings at
+// most 100, a busy webhook a few hundred a second.
+const DefaultMaxPending = 10_000
 
 // NewDispatcher returns a dispatcher running handle for at most maxActive
 // chats at a time.
 func NewDispatcher(maxActive int, handle func(ctx context.Context, upd *models.Update)) *Dispatcher {
-	if maxActive < 1 {
-		maxActive = 1
-	}
-	return &Dispatcher{handle: handle, slots: make(chan struct{}, maxActive), queues: make(map[int64]*chatQueue)}
+	d := &Dispatcher{handle: handle, maxActive: max(maxActive, 1), maxPending: DefaultMaxPending,
+		queues: make(map[int64]*chatQueue)}
+	d.room = sync.NewCond(&d.mu)
+	return d
 }
 
-// Dispatch queues upd behind the earlier updates of its chat. It returns at
-// once when the chat is already being handled; otherwise it waits for a free
-// slot, which pushes back on the update source when every slot is busy.
-// It returns false when ctx ended before the update could be queued.
+// Dispatch queues upd behind the earlier updates of its chat and returns.
+// It waits only while MaxPending updates are already queued; it returns
+// false when ctx ended before there was room.
 func (d *Dispatcher) Dispatch(ctx context.Context, upd *models.Update) bool {
 	key := ChatKey(upd)
 	d.mu.Lock()
+	defer d.mu.Unlock()
+	for d.pending >= d.maxPending {
+		if ctx.Err() != nil {
+			return false
+		}
+		d.waitRoom(ctx)
+	}
+	d.pending++
+	d.wg.Add(1)
 	if q := d.queues[key]; q != nil {
 		q.items = append(q.items, upd)
-		d.mu.Unlock()
 		return true
 	}
-	q := &chatQueue{items: []*models.Update{upd}}
-	d.queues[key] = q
-	d.wg.Add(1)
-	d.mu.Unlock()
-
-	select {
-	case d.slots <- struct{}{}:
-	case <-ctx.Done():
-		// Hand the queue to a goroutine anyway: updates appended meanwhile
-		// must not be stranded, and Wait must see them finish.
-		go func() { d.slots <- struct{}{}; d.drain(context.WithoutCancel(ctx), key, q) }()
-		return false
+	d.queues[key] = &chatQueue{ctx: context.WithoutCancel(ctx), items: []*models.Update{upd}}
+	if d.active < d.maxActive {
+		d.active++
+		go d.drain(key)
+	} else {
+		d.waiting = append(d.waiting, key)
 	}
-	go d.drain(context.WithoutCancel(ctx), key, q)
 	return true
 }
 
-func (d *Dispatcher) drain(ctx context.Context, key int64, q *chatQueue) {
-	defer func() { <-d.slots; d.wg.Done() }()
+// waitRoom waits for room or ctx's end; the caller holds d.mu.
+func (d *Dispatcher) waitRoom(ctx context.Context) {
+	stop := context.AfterFunc(ctx, func() {
+		d.mu.Lock()
+		d.room.Broadcast()
+		d.mu.Unlock()
+	})
+	d.room.Wait()
+	stop()
+}
+
+// drain handles a chat's queue, then the next waiting chat's, until none
+// waits; then it gives its slot back.
+func (d *Dispatcher) drain(key int64) {
 	for {
 		d.mu.Lock()
+		q := d.queues[key]
 		if len(q.items) == 0 {
 			delete(d.queues, key)
+			if len(d.waiting) == 0 {
+				d.active--
+				d.mu.Unlock()
+				return
+			}
+			key, d.waiting = d.waiting[0], d.waiting[1:]
 			d.mu.Unlock()
-			return
+			continue
 		}
 		upd := q.items[0]
 		q.items[0] = nil
 		q.items = q.items[1:]
 		d.mu.Unlock()
-		d.handle(ctx, upd)
+
+		d.handle(q.ctx, upd)
+
+		d.mu.Lock()
+		d.pending--
+		d.room.Signal()
+		d.mu.Unlock()
+		d.wg.Done()
 	}
 }
 

@@ -32,6 +32,7 @@ var helpLines = []struct {
 	{"help.ask", leaderRoles},
 	{"help.cmd_thongbao", leaderRoles},
 	{"help.cmd_lichnhac", []cnsbot.Role{cnsbot.RoleAdmin}},
+	{"help.cmd_trangthai", []cnsbot.Role{cnsbot.RoleAdmin}},
 }
 
 // leaderRoles are the roles that read figures beyond a team.

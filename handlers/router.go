@@ -60,6 +60,8 @@ type Router struct {
 	OutboxNotify func()
 	// Scheduler runs, reloads and lists schedules for /lichnhac.
 	Scheduler Scheduler
+	// Status describes the process for /trangthai.
+	Status *StatusInfo
 
 	units      unitIndex
 	activities activitySet
@@ -194,6 +196,8 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 		return r.broadcast(ctx, req)
 	case "lichnhac", "schedules":
 		return r.lichnhac(ctx, req, false)
+	case "trangthai", "status":
+		return r.status(ctx, req)
 	default:
 		return req.reply(ctx, req.t("command.unknown", "Command", "/"+req.Command), nil)
 	}

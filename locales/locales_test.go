@@ -179,6 +179,12 @@ var sample = map[string]any{
 	"Next":        "16:00 27/11/2026",
 	"At":          "16:00 27/11",
 	"Error":       true,
+	"Version":     "v1.0 <x>",
+	"Uptime":      "3h2m1s",
+	"Mode":        "polling",
+	"Webhook":     "https://bot.example.org/<x>",
+	"Depth":       12,
+	"Runs":        "• weekly_missing lúc 16:00 27/11: 12 người",
 }
 
 var (

@@ -10,6 +10,7 @@ import (
 
 	"cnsbot"
 	"cnsbot/locales"
+	"cnsbot/metrics"
 	"cnsbot/storage/memory"
 	"cnsbot/storage/redis"
 	"cnsbot/storage/sqlite"
@@ -38,6 +39,8 @@ type App struct {
 	Schedules  *sqlite.ScheduleService
 
 	Conversations cnsbot.ConversationStore
+
+	reportCounter func(int) // metrics: reports saved
 }
 
 // loadConfig reads the file at path, or the embedded defaults when path is "".
@@ -120,4 +123,58 @@ func (m *Main) openConversations(ctx context.Context, a *App) error {
 	}
 	m.onClose(a.Conversations.Close)
 	return nil
+}
+
+// instrument wraps the services whose work the metrics count: reports saved
+// and conversation-store errors.
+func (a *App) instrument(mx *metrics.Metrics) {
+	a.reportCounter = mx.ReportsSaved
+	if a.Conversations != nil {
+		a.Conversations = countingStore{ConversationStore: a.Conversations, mx: mx}
+	}
+}
+
+// countingReports counts the reports saved through it.
+type countingReports struct {
+	*sqlite.ReportService
+	count func(int)
+}
+
+func (c countingReports) CreateReports(ctx context.Context, rs []*cnsbot.Report) error {
+	err := c.ReportService.CreateReports(ctx, rs)
+	if err == nil && c.count != nil {
+		c.count(len(rs))
+	}
+	return err
+}
+
+// countingStore counts the conversation store's outages.
+type countingStore struct {
+	cnsbot.ConversationStore
+	mx *metrics.Metrics
+}
+
+func (c countingStore) note(err error) error {
+	if cnsbot.ErrorCode(err) == cnsbot.EUNAVAILABLE {
+		c.mx.StorageError("redis")
+	}
+	return err
+}
+
+func (c countingStore) GetConversation(ctx context.Context, k cnsbot.ConversationKey) (*cnsbot.Conversation, error) {
+	conv, err := c.ConversationStore.GetConversation(ctx, k)
+	return conv, c.note(err)
+}
+
+func (c countingStore) SaveConversation(ctx context.Context, k cnsbot.ConversationKey, conv *cnsbot.Conversation, ttl time.Duration) error {
+	return c.note(c.ConversationStore.SaveConversation(ctx, k, conv, ttl))
+}
+
+func (c countingStore) DeleteConversation(ctx context.Context, k cnsbot.ConversationKey) error {
+	return c.note(c.ConversationStore.DeleteConversation(ctx, k))
+}
+
+func (c countingStore) Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Duration) (func(), error) {
+	unlock, err := c.ConversationStore.Lock(ctx, k, ttl)
+	return unlock, c.note(err)
 }

@@ -15,6 +15,7 @@ import (
 	"cnsbot"
 	"cnsbot/bot"
 	"cnsbot/handlers"
+	"cnsbot/metrics"
 	"cnsbot/schedule"
 )
 
@@ -44,9 +45,12 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 	if err := m.openConversations(ctx, a); err != nil {
 		return err
 	}
+	mx := metrics.New(a.Outbox.Depth)
+	a.instrument(mx)
 	router, pipeline := newRouterAndPipeline(a)
 	var lastUpdate atomic.Int64
 	pipeline.OnHandled = func(int64, time.Duration, error) { lastUpdate.Store(time.Now().Unix()) }
+	pipeline.Observe = mx.Update
 
 	b, err := bot.New(ctx, bot.Options{
 		Token:       cfg.Telegram.Token,
@@ -59,7 +63,21 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 		return err
 	}
 	router.Sender, router.BotUsername = b.TG, b.Username
-	stopBackground, err := m.startBackground(ctx, a, router, b.TG)
+	router.Status = &handlers.StatusInfo{Version: Version(), Mode: cfg.Telegram.Mode, Started: time.Now()}
+	if cfg.Telegram.Mode == "webhook" {
+		router.Status.Webhook = func(ctx context.Context) (string, error) {
+			w, err := b.TG.GetWebhookInfo(ctx)
+			if err != nil {
+				return "", errors.New(bot.Redact(err, cfg.Telegram.Token))
+			}
+			s := fmt.Sprintf("%s, pending %d", w.URL, w.PendingUpdateCount)
+			if w.LastErrorMessage != "" {
+				s += ", last error: " + w.LastErrorMessage
+			}
+			return s, nil
+		}
+	}
+	stopBackground, err := m.startBackground(ctx, a, router, b.TG, mx)
 	if err != nil {
 		return err
 	}
@@ -68,7 +86,7 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 		"database", cfg.Database.Path, "redis", redactedURL(cfg.Redis.URL))
 
 	if cfg.HTTP.Listen != "" {
-		srv := &http.Server{Addr: cfg.HTTP.Listen, Handler: healthHandler(a, &lastUpdate), ReadHeaderTimeout: 5 * time.Second}
+		srv := &http.Server{Addr: cfg.HTTP.Listen, Handler: opsHandler(a, &lastUpdate, mx), ReadHeaderTimeout: 5 * time.Second}
 		go func() {
 			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				a.Logger.Error("health server", "err", err)
@@ -92,9 +110,13 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 // newRouterAndPipeline wires the handlers and the update pipeline over the
 // app's services. The Sender is set once the Telegram client exists.
 func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
+	var reports cnsbot.ReportService = a.Reports
+	if a.reportCounter != nil {
+		reports = countingReports{ReportService: a.Reports, count: a.reportCounter}
+	}
 	router := handlers.NewRouter(handlers.Services{
 		Members: a.Members, Units: a.Units, Teams: a.Teams, Joins: a.Joins, Conversations: a.Conversations,
-		Indicators: a.Indicators, Reports: a.Reports, Targets: a.Targets, Figures: a.Figures,
+		Indicators: a.Indicators, Reports: reports, Targets: a.Targets, Figures: a.Figures,
 		Outbox: a.Outbox, Schedules: a.Schedules,
 	}, a.Catalog)
 	router.Logger = a.Logger
@@ -157,10 +179,12 @@ func (m *Main) runWebhook(ctx context.Context, a *App, b *bot.Bot) error {
 	return b.Drain(drainCtx)
 }
 
-// healthHandler serves /healthz: the database and the conversation store
-// reachable, and the time of the last handled update.
-func healthHandler(a *App, lastUpdate *atomic.Int64) http.Handler {
+// opsHandler serves /healthz — the database and the conversation store
+// reachable, the outbox depth, the time of the last handled update — and
+// /metrics in the Prometheus text format.
+func opsHandler(a *App, lastUpdate *atomic.Int64, mx *metrics.Metrics) http.Handler {
 	mux := http.NewServeMux()
+	mux.Handle("/metrics", mx.Handler())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -168,12 +192,18 @@ func healthHandler(a *App, lastUpdate *atomic.Int64) http.Handler {
 		code := http.StatusOK
 		if err := a.DB.SQL().PingContext(ctx); err != nil {
 			status["database"], status["status"], code = "unreachable", "down", http.StatusServiceUnavailable
+			mx.StorageError("sqlite")
 		}
 		if err := a.Conversations.Ping(ctx); err != nil {
+			// The bot keeps answering without Redis (quick reports save;
+			// flows say "try again"): degraded, not down.
 			status["conversations"] = "unreachable"
 			if code == http.StatusOK {
 				status["status"] = "degraded"
 			}
+		}
+		if n, err := a.Outbox.Depth(ctx); err == nil {
+			status["outbox_depth"] = n
 		}
 		if t := lastUpdate.Load(); t > 0 {
 			status["last_update"] = time.Unix(t, 0).UTC().Format(time.RFC3339)
@@ -189,14 +219,19 @@ func healthHandler(a *App, lastUpdate *atomic.Int64) http.Handler {
 // Telegram's limits, and the scheduler, which fires the reminder schedules.
 // The returned stop waits for both: call it after the updates in flight are
 // drained, so that what they queued is sent or stays queued for next time.
-func (m *Main) startBackground(ctx context.Context, a *App, router *handlers.Router, api bot.SenderAPI) (stop func(), err error) {
-	outbox := &bot.Outbox{Store: a.Outbox, API: api, Logger: a.Logger,
+func (m *Main) startBackground(ctx context.Context, a *App, router *handlers.Router, api bot.SenderAPI, mx *metrics.Metrics) (stop func(), err error) {
+	outbox := &bot.Outbox{Store: a.Outbox, API: api, Logger: a.Logger, Token: a.Config.Telegram.Token,
 		RatePerSecond: a.Config.Broadcast.RatePerSecond, OnBatchDone: router.DeliveryReport}
+	var runner schedule.Runner = router
+	if mx != nil {
+		outbox.OnResult = mx.OutboxSend
+		runner = countingRunner{Runner: router, mx: mx}
+	}
 	router.OutboxNotify = outbox.Notify
 	if err := seedSchedules(ctx, a); err != nil {
 		return nil, err
 	}
-	sched := &schedule.Scheduler{Store: a.Schedules, Runner: router, Location: a.Location, Now: time.Now, Logger: a.Logger}
+	sched := &schedule.Scheduler{Store: a.Schedules, Runner: runner, Location: a.Location, Now: time.Now, Logger: a.Logger}
 	router.Scheduler = sched
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
@@ -256,4 +291,20 @@ func seedSchedules(ctx context.Context, a *App) error {
 		}
 	}
 	return nil
+}
+
+// countingRunner counts schedule runs for the metrics.
+type countingRunner struct {
+	schedule.Runner
+	mx *metrics.Metrics
+}
+
+func (c countingRunner) RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time) (int64, int, error) {
+	id, n, err := c.Runner.RunSchedule(ctx, s, slot)
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	c.mx.SchedulerRun(s.Name, result)
+	return id, n, err
 }

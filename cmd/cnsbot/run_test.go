@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +18,8 @@ import (
 	"cnsbot/locales"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	goredis "github.com/redis/go-redis/v9"
 )
 
@@ -80,6 +85,7 @@ func TestRunEndToEndWithRedis(t *testing.T) {
 	redisURL := testRedisURL(t)
 	prefix := fmt.Sprintf("cnsbot-test-%d:", time.Now().UnixNano())
 	cfgPath := filepath.Join(dir, "cnsbot.yaml")
+	opsAddr := freeAddr(t)
 	cfg := fmt.Sprintf(`telegram:
   token: %q
   api_url: %q
@@ -90,12 +96,12 @@ redis:
 database:
   path: %q
 http:
-  listen: ""
+  listen: %q
 limits:
   user_updates_per_minute: 0
 log:
   level: warn
-`, telegramtest.Token, tg.URL(), redisURL, prefix, filepath.Join(dir, "cnsbot.db"))
+`, telegramtest.Token, tg.URL(), redisURL, prefix, filepath.Join(dir, "cnsbot.db"), opsAddr)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -140,9 +146,22 @@ log:
 
 	stop := start()
 	const member, stranger = 1001, 1002
+	before := scrape(t, opsAddr)
 	tg.Push(telegramtest.Contact(ids.Next(), member, member, member, "+84912345678"))
 	if got := tg.WaitMessages(t, member, 1, wait)[0].Text; !strings.Contains(got, "Sùng Thị Mỷ") {
 		t.Fatalf("registration reply=%q", got)
+	}
+	// The metrics move as updates flow, and /healthz says all is well.
+	// (The reply goes out before the update is counted: poll briefly.)
+	was, got := before["cnsbot_updates_total"], 0.0
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline) && got < was+1; time.Sleep(10 * time.Millisecond) {
+		got = scrape(t, opsAddr)["cnsbot_updates_total"]
+	}
+	if got < was+1 {
+		t.Fatalf("cnsbot_updates_total %v → %v", was, got)
+	}
+	if h := health(t, opsAddr); h["status"] != "ok" || h["conversations"] != "ok" {
+		t.Fatalf("healthz=%v", h)
 	}
 	// The member starts a report and picks the indicator, then the bot stops.
 	tg.Push(telegramtest.Command(ids.Next(), member, member, "/baocao"))
@@ -189,4 +208,66 @@ log:
 	if !strings.Contains(more.Text, "Hỗ trợ cài đặt VNeID") || !strings.Contains(more.Text, "15") {
 		t.Fatalf("after restart the draft was lost: %q", more.Text)
 	}
+}
+
+// freeAddr returns a loopback address nobody listens on.
+func freeAddr(tb testing.TB) string {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// scrape reads /metrics with the Prometheus text parser and returns each
+// family's total (the sum of its samples' values).
+func scrape(tb testing.TB, addr string) map[string]float64 {
+	tb.Helper()
+	var resp *http.Response
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if resp, err = http.Get("http://" + addr + "/metrics"); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]float64{}
+	for name, f := range families {
+		for _, m := range f.GetMetric() {
+			switch {
+			case m.Counter != nil:
+				out[name] += m.GetCounter().GetValue()
+			case m.Gauge != nil:
+				out[name] += m.GetGauge().GetValue()
+			case m.Histogram != nil:
+				out[name] += float64(m.GetHistogram().GetSampleCount())
+			}
+		}
+	}
+	return out
+}
+
+// health reads /healthz.
+func health(tb testing.TB, addr string) map[string]any {
+	tb.Helper()
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		tb.Fatal(err)
+	}
+	return h
 }

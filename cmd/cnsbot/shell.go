@@ -77,7 +77,7 @@ func (m *Main) runShell(ctx context.Context, args []string) error {
 	router.BotUsername, pipeline.BotUsername = shellBotUsername, shellBotUsername
 	// Broadcasts and reminders go through the real outbox, to the terminal.
 	a.Config.Broadcast.RatePerSecond = 1000
-	stop, err := m.startBackground(ctx, a, router, sh)
+	stop, err := m.startBackground(ctx, a, router, sh, nil)
 	if err != nil {
 		return err
 	}
