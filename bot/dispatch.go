@@ -29,7 +29,14 @@ type Dispatcher struct {
 
 type chatQueue struct {
 	ctx   context.Context
-	items []*models.Update
+	items []queued
+}
+
+// queued is an update waiting its turn; done, when set, is closed once it
+// has been handled.
+type queued struct {
+	upd  *models.Update
+	done chan struct{}
 }
 
 // DefaultMaxPending bounds the updates held in memory: a poll brings at
@@ -49,7 +56,28 @@ func NewDispatcher(maxActive int, handle func(ctx context.Context, upd *models.U
 // It waits only while MaxPending updates are already queued; it returns
 // false when ctx ended before there was room.
 func (d *Dispatcher) Dispatch(ctx context.Context, upd *models.Update) bool {
-	key := ChatKey(upd)
+	return d.enqueue(ctx, queued{upd: upd})
+}
+
+// DispatchWait queues upd like Dispatch and waits until it has been handled
+// — its effects committed, its replies sent — or ctx ends. The webhook uses
+// it to answer 200 only for an update that is done; the handling goes on
+// when ctx ends first, and a redelivery is deduplicated.
+func (d *Dispatcher) DispatchWait(ctx context.Context, upd *models.Update) bool {
+	q := queued{upd: upd, done: make(chan struct{})}
+	if !d.enqueue(ctx, q) {
+		return false
+	}
+	select {
+	case <-q.done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (d *Dispatcher) enqueue(ctx context.Context, item queued) bool {
+	key := ChatKey(item.upd)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for d.pending >= d.maxPending {
@@ -61,10 +89,10 @@ func (d *Dispatcher) Dispatch(ctx context.Context, upd *models.Update) bool {
 	d.pending++
 	d.wg.Add(1)
 	if q := d.queues[key]; q != nil {
-		q.items = append(q.items, upd)
+		q.items = append(q.items, item)
 		return true
 	}
-	d.queues[key] = &chatQueue{ctx: context.WithoutCancel(ctx), items: []*models.Update{upd}}
+	d.queues[key] = &chatQueue{ctx: context.WithoutCancel(ctx), items: []queued{item}}
 	if d.active < d.maxActive {
 		d.active++
 		go d.drain(key)
@@ -102,12 +130,15 @@ func (d *Dispatcher) drain(key int64) {
 			d.mu.Unlock()
 			continue
 		}
-		upd := q.items[0]
-		q.items[0] = nil
+		item := q.items[0]
+		q.items[0] = queued{}
 		q.items = q.items[1:]
 		d.mu.Unlock()
 
-		d.handle(q.ctx, upd)
+		d.handle(q.ctx, item.upd)
+		if item.done != nil {
+			close(item.done)
+		}
 
 		d.mu.Lock()
 		d.pending--

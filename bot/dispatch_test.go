@@ -102,3 +102,20 @@ func TestDispatcherStuckChat(t *testing.T) {
 		t.Fatalf("stuck chat order %d,%d, want 1,2", a, b)
 	}
 }
+
+// DispatchWait returns only once its update has been handled.
+func TestDispatchWait(t *testing.T) {
+	var handled atomic.Bool
+	d := NewDispatcher(2, func(ctx context.Context, upd *models.Update) {
+		time.Sleep(20 * time.Millisecond) // a handler doing work
+		handled.Store(true)
+	})
+	if !d.DispatchWait(context.Background(), chatUpdate(1, 1)) || !handled.Load() {
+		t.Fatal("DispatchWait returned before the update was handled")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if d.DispatchWait(ctx, chatUpdate(2, 1)) {
+		t.Fatal("DispatchWait with an ended context reported the update done")
+	}
+}

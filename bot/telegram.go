@@ -146,8 +146,9 @@ func WebhookHandler(secret string, dispatch func(ctx context.Context, upd *model
 			return
 		}
 		if !dispatch(r.Context(), &upd) {
-			// Not taken in: Telegram will deliver it again.
-			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			// Not taken in, or not done before Telegram gave up waiting:
+			// Telegram delivers it again and the dedupe keeps one effect.
+			http.Error(w, "not accepted", http.StatusServiceUnavailable)
 			return
 		}
 		w.WriteHeader(http.StatusOK)

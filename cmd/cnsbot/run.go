@@ -152,7 +152,9 @@ func (m *Main) runWebhook(ctx context.Context, a *App, b *bot.Bot) error {
 		path = "/"
 	}
 	mux := http.NewServeMux()
-	mux.Handle(path, bot.WebhookHandler(cfg.SecretToken, b.Dispatcher.Dispatch, a.Logger))
+	// 200 only once the update is handled: its effects are committed, so a
+	// crash before the answer makes Telegram deliver it again (deduplicated).
+	mux.Handle(path, bot.WebhookHandler(cfg.SecretToken, b.Dispatcher.DispatchWait, a.Logger))
 	srv := &http.Server{Addr: cfg.Listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() {
