@@ -15,14 +15,7 @@ import (
 // chitieu answers /chitieu [CODE] [unit] [year] for unitID (0: the
 // caller's scope).
 func (r *Router) chitieu(ctx context.Context, req *request, unitID int64, code string, year int) error {
-	set, err := r.activities.get(ctx, r.Indicators)
-	if err != nil {
-		return err
-	}
-	if unitID == 0 {
-		unitID = req.member.UnitID
-	}
-	unit, err := r.inScope(ctx, req, unitID)
+	set, unit, err := r.figureScope(ctx, req, unitID)
 	if err != nil {
 		return err
 	}

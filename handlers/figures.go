@@ -42,6 +42,23 @@ func (r *Router) inScope(ctx context.Context, req *request, unitID int64) (*cnsb
 	return u, nil
 }
 
+// figureScope is what every figure command starts with: the indicators,
+// and the unit asked about (0: the caller's scope) once it passed inScope.
+func (r *Router) figureScope(ctx context.Context, req *request, unitID int64) (*activitySet, *cnsbot.Unit, error) {
+	set, err := r.activities.get(ctx, r.Indicators)
+	if err != nil {
+		return nil, nil, err
+	}
+	if unitID == 0 {
+		unitID = req.member.UnitID
+	}
+	unit, err := r.inScope(ctx, req, unitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return set, unit, nil
+}
+
 // plans returns the yearly plan of each indicator for the unit.
 func (r *Router) plans(ctx context.Context, unitID int64, year int) (map[int64]float64, error) {
 	ts, err := r.Targets.FindTargets(ctx, cnsbot.TargetFilter{UnitID: unitID, Period: strconv.Itoa(year)})

@@ -19,14 +19,7 @@ const maxChildButtons = 24
 
 // progress shows /tiendo for unitID (0: the caller's scope) and p.
 func (r *Router) progress(ctx context.Context, req *request, unitID int64, p cnsbot.Period, edit bool) error {
-	set, err := r.activities.get(ctx, r.Indicators)
-	if err != nil {
-		return err
-	}
-	if unitID == 0 {
-		unitID = req.member.UnitID
-	}
-	unit, err := r.inScope(ctx, req, unitID)
+	set, unit, err := r.figureScope(ctx, req, unitID)
 	if err != nil {
 		return err
 	}

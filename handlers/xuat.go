@@ -57,14 +57,7 @@ func (r *Router) progressSheet(ctx context.Context, req *request, set *activityS
 
 // xuat sends the export file.
 func (r *Router) xuat(ctx context.Context, req *request, unitID int64, p cnsbot.Period, csv bool) error {
-	set, err := r.activities.get(ctx, r.Indicators)
-	if err != nil {
-		return err
-	}
-	if unitID == 0 {
-		unitID = req.member.UnitID
-	}
-	unit, err := r.inScope(ctx, req, unitID)
+	set, unit, err := r.figureScope(ctx, req, unitID)
 	if err != nil {
 		return err
 	}
@@ -115,14 +108,7 @@ func (r *Router) xuat(ctx context.Context, req *request, unitID int64, p cnsbot.
 // bieudo sends a chart: completion per activity indicator against the yearly
 // plan, or for one indicator, per child unit.
 func (r *Router) bieudo(ctx context.Context, req *request, unitID int64, code string, p cnsbot.Period) error {
-	set, err := r.activities.get(ctx, r.Indicators)
-	if err != nil {
-		return err
-	}
-	if unitID == 0 {
-		unitID = req.member.UnitID
-	}
-	unit, err := r.inScope(ctx, req, unitID)
+	set, unit, err := r.figureScope(ctx, req, unitID)
 	if err != nil {
 		return err
 	}
