@@ -164,11 +164,10 @@ func (r *Router) broadcastCallback(ctx context.Context, req *request, cb Callbac
 	if cb.Action == "prog" {
 		return r.broadcastProgress(ctx, req, cb.ID)
 	}
-	if _, err := r.loadConversation(ctx, req); err != nil {
+	c, ok, err := r.currentFlow(ctx, req, flowBroadcast, cb.Version)
+	if err != nil {
 		return err
-	}
-	c := req.conv
-	if c == nil || c.Flow != flowBroadcast || c.Version != cb.Version {
+	} else if !ok {
 		return req.staleButton(ctx)
 	}
 	var d broadcastDraft

@@ -112,6 +112,16 @@ func (r *Router) checkDate(d time.Time) error {
 	return nil
 }
 
+// reportDate is the date a parsed report names, today when none, refused
+// outside the open window.
+func (r *Router) reportDate(res reportparse.Result) (time.Time, error) {
+	date := r.today()
+	if !res.Date.IsZero() {
+		date = res.Date
+	}
+	return date, r.checkDate(date)
+}
+
 // windowDays is how many days back (today included) a report may be dated.
 func (r *Router) windowDays() int {
 	days := int(r.EditWindow / (24 * time.Hour))
@@ -145,11 +155,8 @@ func (r *Router) quickReport(ctx context.Context, req *request, set *activitySet
 	if err := r.checkParsed(req, set, res, true); err != nil {
 		return err
 	}
-	date := r.today()
-	if !res.Date.IsZero() {
-		date = res.Date
-	}
-	if err := r.checkDate(date); err != nil {
+	date, err := r.reportDate(res)
+	if err != nil {
 		return err
 	}
 	items := make([]draftItem, 0, len(res.Pairs))
@@ -222,11 +229,8 @@ func (r *Router) freeText(ctx context.Context, req *request, text string) error 
 	if err := r.checkParsed(req, set, res, false); err != nil {
 		return err
 	}
-	date := r.today()
-	if !res.Date.IsZero() {
-		date = res.Date
-	}
-	if err := r.checkDate(date); err != nil {
+	date, err := r.reportDate(res)
+	if err != nil {
 		return err
 	}
 	d := &reportDraft{Batch: newBatch(), Date: date.Format(time.DateOnly), Source: cnsbot.SourceFreeText}
@@ -307,11 +311,10 @@ func (r *Router) reportCallback(ctx context.Context, req *request, cb Callback) 
 	if cb.Action == "undo" {
 		return r.undo(ctx, req, cb.ID)
 	}
-	if _, err := r.loadConversation(ctx, req); err != nil {
+	c, ok, err := r.currentFlow(ctx, req, flowReport, cb.Version)
+	if err != nil {
 		return err
-	}
-	c := req.conv
-	if c == nil || c.Flow != flowReport || c.Version != cb.Version {
+	} else if !ok {
 		// Yesterday's button, a second tap, another device: nothing to do.
 		return req.staleButton(ctx)
 	}

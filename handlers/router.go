@@ -258,6 +258,20 @@ func fileSize(msg *models.Message) int64 {
 	return n
 }
 
+// currentFlow loads the sender's conversation for a button drawn for flow at
+// version; ok is false when the button is stale — the flow ended, moved on,
+// expired, or belongs to another device's older screen.
+func (r *Router) currentFlow(ctx context.Context, req *request, flow string, version int) (c *cnsbot.Conversation, ok bool, err error) {
+	if _, err := r.loadConversation(ctx, req); err != nil {
+		return nil, false, err
+	}
+	c = req.conv
+	if c == nil || c.Flow != flow || c.Version != version {
+		return nil, false, nil
+	}
+	return c, true, nil
+}
+
 // defaultLocation is Asia/Ho_Chi_Minh, or UTC+7 where no zone data exists.
 func defaultLocation() *time.Location {
 	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {

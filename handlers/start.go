@@ -266,11 +266,10 @@ func (r *Router) joinChooseUnit(ctx context.Context, req *request, cb Callback) 
 	if req.member != nil {
 		return req.staleButton(ctx)
 	}
-	if _, err := r.loadConversation(ctx, req); err != nil {
+	c, ok, err := r.currentFlow(ctx, req, flowJoin, cb.Version)
+	if err != nil {
 		return err
-	}
-	c := req.conv
-	if c == nil || c.Flow != flowJoin || c.Step != stepJoinUnit || c.Version != cb.Version {
+	} else if !ok || c.Step != stepJoinUnit {
 		return req.staleButton(ctx)
 	}
 	var d joinDraft
