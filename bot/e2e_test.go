@@ -138,8 +138,12 @@ func buildHarness(tb testing.TB, path string, seed bool, store ...cnsbot.Convers
 	}, h.catalog)
 	router.Now = h.now
 	h.router = router
+	var updates cnsbot.UpdateLog = sqlite.NewUpdateLog(h.db)
+	if claimer, ok := conv.(cnsbot.UpdateLog); ok {
+		updates = bot.FallbackUpdateLog{Primary: claimer, Fallback: updates}
+	}
 	p := &bot.Pipeline{
-		Handler: router.Handle, Updates: sqlite.NewUpdateLog(h.db), Locks: conv,
+		Handler: router.Handle, Updates: updates, Locks: conv,
 		Catalog: h.catalog, DefaultLocale: "vi", Timeout: wait, OnHandled: h.onHandled,
 	}
 	ctx, cancel := context.WithCancel(context.Background())

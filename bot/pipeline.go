@@ -258,3 +258,20 @@ func stripTags(s string) string {
 		"&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", "\"", "&#34;", "\"", "&#39;", "'")
 	return r.Replace(s)
 }
+
+// FallbackUpdateLog claims update ids in Primary — Redis, shared by every
+// bot process and with no database write per update — and in Fallback
+// (SQLite) while Primary is unavailable, so dedupe holds through a Redis
+// outage too.
+type FallbackUpdateLog struct {
+	Primary, Fallback cnsbot.UpdateLog
+}
+
+// ClaimUpdate implements cnsbot.UpdateLog.
+func (f FallbackUpdateLog) ClaimUpdate(ctx context.Context, updateID int64) (bool, error) {
+	first, err := f.Primary.ClaimUpdate(ctx, updateID)
+	if cnsbot.ErrorCode(err) == cnsbot.EUNAVAILABLE {
+		return f.Fallback.ClaimUpdate(ctx, updateID)
+	}
+	return first, err
+}

@@ -39,6 +39,7 @@ type App struct {
 	Schedules  *sqlite.ScheduleService
 
 	Conversations cnsbot.ConversationStore
+	Redis         *redis.Store // the conversation store when redis.url is set
 
 	reportCounter func(int) // metrics: reports saved
 }
@@ -119,7 +120,7 @@ func (m *Main) openConversations(ctx context.Context, a *App) error {
 		if err := s.Open(ctx); err != nil {
 			return fmt.Errorf("open redis: %w", err)
 		}
-		a.Conversations = s
+		a.Conversations, a.Redis = s, s
 	}
 	m.onClose(a.Conversations.Close)
 	return nil

@@ -127,9 +127,15 @@ func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
 	router.EditWindow = a.Config.Conversation.EditWindow.Duration()
 	router.Thresholds = cnsbot.Thresholds{Behind: a.Config.Figures.BehindPercent}
 	router.AdminMonth = a.Config.Figures.AdminMonth
+	var updates cnsbot.UpdateLog = a.UpdateLog
+	if a.Redis != nil {
+		// With Redis, update ids are claimed there: shared by every process,
+		// no database write per update; SQLite while Redis is down.
+		updates = bot.FallbackUpdateLog{Primary: a.Redis, Fallback: a.UpdateLog}
+	}
 	pipeline := &bot.Pipeline{
 		Handler:       router.Handle,
-		Updates:       a.UpdateLog,
+		Updates:       updates,
 		Locks:         a.Conversations,
 		Catalog:       a.Catalog,
 		Logger:        a.Logger,

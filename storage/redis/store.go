@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -309,4 +310,15 @@ func newToken() string {
 	var b [16]byte
 	crand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// updateTTL is how long a claimed update id is remembered: Telegram keeps an
+// undelivered update for 24 hours, so a redelivery comes within that.
+const updateTTL = 48 * time.Hour
+
+// ClaimUpdate records a Telegram update id, shared by every bot process on
+// this Redis; it returns false when the id was claimed before. It is the
+// cnsbot.UpdateLog of a bot with Redis: no database write per update.
+func (s *Store) ClaimUpdate(ctx context.Context, updateID int64) (bool, error) {
+	return s.SeenOnce(ctx, "update:"+strconv.FormatInt(updateID, 10), updateTTL)
 }

@@ -142,6 +142,21 @@ func TestStore_SeenOnce(t *testing.T) {
 	}
 }
 
+// ClaimUpdate is the bot's update dedupe: once per id, remembered 48 h.
+func TestStore_ClaimUpdate(t *testing.T) {
+	s, client, _ := MustOpenStore(t)
+	ctx := context.Background()
+	var _ cnsbot.UpdateLog = s
+	for i, want := range []bool{true, false} {
+		if first, err := s.ClaimUpdate(ctx, 77); err != nil || first != want {
+			t.Fatalf("claim %d: first=%v err=%v, want %v", i, first, err, want)
+		}
+	}
+	if d, err := client.PTTL(ctx, s.KeyPrefix+"seen:update:77").Result(); err != nil || d <= 47*time.Hour {
+		t.Fatalf("PTTL=%v err=%v, want about 48h", d, err)
+	}
+}
+
 // TestStore_Unavailable checks that a Redis outage surfaces quickly as
 // EUNAVAILABLE, which the bot renders as "try again in a few minutes".
 func TestStore_Unavailable(t *testing.T) {

@@ -119,6 +119,16 @@ func (s *OutboxService) ClaimDue(ctx context.Context, now time.Time, limit int) 
 	if limit <= 0 {
 		return nil, nil
 	}
+	// An idle outbox polls often: look first, on the pool, so that finding
+	// nothing due takes no write turn from the bot's reports.
+	var due int
+	if err := s.db.pool().QueryRowContext(ctx, `
+		SELECT COUNT(*) FROM (SELECT 1 FROM outbox_messages
+			WHERE status = 'queued' AND next_attempt_at <= ? LIMIT 1)`, formatTime(now)).Scan(&due); err != nil {
+		return nil, fmt.Errorf("claim outbox messages: %w", err)
+	} else if due == 0 {
+		return nil, nil
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox messages: %w", err)
