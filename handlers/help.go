@@ -19,27 +19,27 @@ var helpLines = []struct {
 }{
 	{"help.cmd_report", teamRoles},
 	{"help.cmd_mine", teamRoles},
-	{"help.cmd_start", nil},
-	{"help.cmd_help", nil},
-	{"help.cmd_cancel", nil},
-	{"help.cmd_language", nil},
-	{"help.free_text", teamRoles},
 	{"help.cmd_chitieu", leaderRoles},
 	{"help.cmd_tiendo", nil},
 	{"help.cmd_chuabaocao", nil},
 	{"help.cmd_xuat", leaderRoles},
 	{"help.cmd_bieudo", leaderRoles},
-	{"help.ask", leaderRoles},
 	{"help.cmd_thongbao", leaderRoles},
 	{"help.cmd_lichnhac", []cnsbot.Role{cnsbot.RoleAdmin}},
 	{"help.cmd_trangthai", []cnsbot.Role{cnsbot.RoleAdmin}},
+	{"help.cmd_start", nil},
+	{"help.cmd_help", nil},
+	{"help.cmd_cancel", nil},
+	{"help.cmd_language", nil},
+	{"help.free_text", teamRoles},
+	{"help.ask", leaderRoles},
 }
-
-// leaderRoles are the roles that read figures beyond a team.
-var leaderRoles = []cnsbot.Role{cnsbot.RoleLeader, cnsbot.RoleAdmin}
 
 // teamRoles are the roles that report for a team.
 var teamRoles = []cnsbot.Role{cnsbot.RoleMember, cnsbot.RoleTeamLead}
+
+// leaderRoles are the roles that read figures beyond a team.
+var leaderRoles = []cnsbot.Role{cnsbot.RoleLeader, cnsbot.RoleAdmin}
 
 // help shows what the user's role can do.
 func (r *Router) help(ctx context.Context, req *request) error {
