@@ -491,3 +491,28 @@ func TestReportOnBehalf(t *testing.T) {
 		})
 	}
 }
+
+// my_chat_member keeps a member's reachability current: blocking the bot
+// marks them blocked, unblocking active again — no reply either way.
+func TestMyChatMemberBlocked(t *testing.T) {
+	h := newHarness(t).withReporting(t, "vi")
+	ctx := context.Background()
+	status := func() cnsbot.MemberStatus {
+		m, err := h.members.FindMemberByTelegramID(ctx, reporterTG)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Status
+	}
+	h.do(t, telegramtest.MyChatMember(h.ids.Next(), reporterTG, reporterTG, models.ChatMemberTypeMember, models.ChatMemberTypeBanned))
+	if got := status(); got != cnsbot.StatusBlocked {
+		t.Fatalf("after blocking: %s", got)
+	}
+	h.do(t, telegramtest.MyChatMember(h.ids.Next(), reporterTG, reporterTG, models.ChatMemberTypeBanned, models.ChatMemberTypeMember))
+	if got := status(); got != cnsbot.StatusActive {
+		t.Fatalf("after unblocking: %s", got)
+	}
+	if n := len(h.tg.MessagesTo(reporterTG)); n != 0 {
+		t.Fatalf("%d messages sent for my_chat_member", n)
+	}
+}

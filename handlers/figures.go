@@ -74,15 +74,16 @@ func (r *Router) plans(ctx context.Context, unitID int64, year int) (map[int64]f
 
 // figureRow is one indicator's line in a leader's table.
 type figureRow struct {
-	Ind     *cnsbot.Indicator
-	Period  float64 // TH kỳ này: the sum (activity) or the latest value (sector)
-	YTD     float64 // lũy kế: from 1 January to the period's end
-	Plan    float64 // KH năm
-	HasPlan bool
-	Pct     float64 // completion against the yearly plan
-	HasPct  bool
-	Status  cnsbot.Status
-	Value   *cnsbot.Report // the sector value behind Period, nil for activity
+	Ind      *cnsbot.Indicator
+	Period   float64 // TH kỳ này: the sum (activity) or the latest value (sector)
+	YTD      float64 // lũy kế: from 1 January to the period's end
+	LastYear float64 // cùng kỳ: the same period a year earlier
+	Plan     float64 // KH năm
+	HasPlan  bool
+	Pct      float64 // completion against the yearly plan
+	HasPct   bool
+	Status   cnsbot.Status
+	Value    *cnsbot.Report // the sector value behind Period, nil for activity
 }
 
 // activityRows are the activity indicators of the unit's subtree for p.
@@ -97,13 +98,18 @@ func (r *Router) activityRows(ctx context.Context, set *activitySet, unitID int6
 			return nil, fmt.Errorf("sum year to date: %w", err)
 		}
 	}
+	ly := p.SameLastYear()
+	lastYear, err := r.Figures.SumByIndicator(ctx, unitID, ly.From, ly.To)
+	if err != nil {
+		return nil, fmt.Errorf("sum same period last year: %w", err)
+	}
 	plans, err := r.plans(ctx, unitID, p.Year)
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]figureRow, 0, len(set.list))
 	for _, ind := range set.list {
-		row := figureRow{Ind: ind, Period: sums[ind.ID], YTD: ytd[ind.ID]}
+		row := figureRow{Ind: ind, Period: sums[ind.ID], YTD: ytd[ind.ID], LastYear: lastYear[ind.ID]}
 		row.Plan, row.HasPlan = plans[ind.ID]
 		row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.YTD, row.Plan)
 		row.HasPct = row.HasPct && row.HasPlan

@@ -41,7 +41,7 @@ func (r *Router) progress(ctx context.Context, req *request, unitID int64, p cns
 		b.WriteString("\n")
 		b.WriteString(req.t("progress.line", "Name", row.Ind.Name(req.lang), "Period", quantityText(req.lang, row.Ind, row.Period),
 			"YTD", locales.FormatNumber(req.lang, row.YTD), "Plan", planText(req.lang, row), "Pct", pctText(req.lang, row),
-			"HasPlan", row.HasPlan, "Icon", statusIcon(row.Status)))
+			"HasPlan", row.HasPlan, "Icon", statusIcon(row.Status), "LastYear", locales.FormatNumber(req.lang, row.LastYear)))
 	}
 	if len(ranked) >= 2 {
 		top, bottom := ranked[0], ranked[len(ranked)-1]

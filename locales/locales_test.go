@@ -152,6 +152,7 @@ var sample = map[string]any{
 	"Behind":      "80",
 	"Period":      "Tháng 7/2026",
 	"YTD":         "1.234",
+	"LastYear":    "987",
 	"HasPlan":     true,
 	"Top":         "Bắc Hà",
 	"TopScore":    "95%",
