@@ -38,6 +38,9 @@ type JoinRequestService interface {
 	FindJoinRequestByID(ctx context.Context, id int64) (*JoinRequest, error)
 	// FindPendingJoinRequest returns the sender's open request, ENOTFOUND if none.
 	FindPendingJoinRequest(ctx context.Context, tgID int64) (*JoinRequest, error)
+	// FindPendingJoinRequests returns the open requests for units in the
+	// subtree of unitID, oldest first, at most limit.
+	FindPendingJoinRequests(ctx context.Context, unitID int64, limit int) ([]*JoinRequest, error)
 	// ApproveJoinRequest marks the request approved and creates the active
 	// member in one transaction. ECONFLICT when it is no longer pending.
 	ApproveJoinRequest(ctx context.Context, id, adminID int64, role Role) (*Member, error)

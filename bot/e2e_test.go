@@ -472,3 +472,30 @@ func TestThousandUpdatesKeepEachUsersOrder(t *testing.T) {
 		}
 	}
 }
+
+// /duyet lists the open join requests of the admin's scope with their
+// buttons, also for a request whose notice the admin never got.
+func TestPendingRequestsCommand(t *testing.T) {
+	h := newHarness(t)
+	const user = 1006
+	h.send(t, user, 1, telegramtest.Contact(h.ids.Next(), user, user, user, "0987654321"))
+	h.send(t, user, 2, telegramtest.Message(h.ids.Next(), user, user, "Lò Văn Páo"))
+	choices := h.send(t, user, 3, telegramtest.Message(h.ids.Next(), user, user, "thon lang moi"))
+	h.tg.Push(telegramtest.Callback(h.ids.Next(), user, user, int64(choices.MessageID), choices.CallbackData()[0]))
+	h.tg.WaitFor(t, wait, func(s *telegramtest.Server) bool { return len(s.MessagesTo(adminTG)) == 1 })
+
+	before := len(h.tg.MessagesTo(adminTG))
+	h.tg.Push(telegramtest.Command(h.ids.Next(), adminTG, adminTG, "/duyet"))
+	msgs := h.tg.WaitMessages(t, adminTG, before+2, wait)
+	listed := msgs[before+1]
+	if !strings.Contains(listed.Text, "Lò Văn Páo") || len(listed.CallbackData()) != 2 {
+		t.Fatalf("/duyet listed %q %s", listed.Text, listed.ReplyMarkup)
+	}
+	h.tg.Push(telegramtest.Callback(h.ids.Next(), adminTG, adminTG, int64(listed.MessageID), listed.CallbackData()[0]))
+	h.tg.WaitMessages(t, user, 4, wait)
+	// Nothing is pending any more.
+	h.tg.Push(telegramtest.Command(h.ids.Next(), adminTG, adminTG, "/duyet"))
+	if got := h.tg.WaitMessages(t, adminTG, before+3, wait)[before+2].Text; got != h.t("vi", "join.pending_none") {
+		t.Fatalf("/duyet after approval=%q", got)
+	}
+}

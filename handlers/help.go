@@ -25,6 +25,7 @@ var helpLines = []struct {
 	{"help.cmd_xuat", leaderRoles},
 	{"help.cmd_bieudo", leaderRoles},
 	{"help.cmd_thongbao", leaderRoles},
+	{"help.cmd_requests", leaderRoles},
 	{"help.cmd_lichnhac", []cnsbot.Role{cnsbot.RoleAdmin}},
 	{"help.cmd_trangthai", []cnsbot.Role{cnsbot.RoleAdmin}},
 	{"help.cmd_start", nil},

@@ -198,6 +198,8 @@ func (r *Router) handleMessage(ctx context.Context, req *request) error {
 		return r.lichnhac(ctx, req, false)
 	case "trangthai", "status":
 		return r.status(ctx, req)
+	case "duyet", "requests":
+		return r.pendingRequests(ctx, req)
 	default:
 		return req.reply(ctx, req.t("command.unknown", "Command", "/"+req.Command), nil)
 	}

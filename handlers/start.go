@@ -320,20 +320,54 @@ func (r *Router) notifyAdmins(ctx context.Context, jr *cnsbot.JoinRequest, unit 
 		return
 	}
 	for _, a := range admins {
-		lang := locales.Normalize(a.Locale)
-		if a.Locale == "" {
-			lang = locales.Normalize(r.DefaultLocale)
-		}
-		t := func(key string) string { return r.Catalog.T(lang, key, nil) }
-		kb := inlineKeyboard([]models.InlineKeyboardButton{
-			button(t("join.approve_button"), Callback{Feature: "join", Action: "ok", ID: jr.ID}.String()),
-			button(t("join.reject_button"), Callback{Feature: "join", Action: "no", ID: jr.ID}.String()),
-		})
-		text := r.Catalog.T(lang, "join.admin_notice", map[string]any{"Name": jr.FullName, "Phone": jr.Phone, "Unit": path})
+		text, kb := r.joinNotice(r.memberLang(a), jr, path)
 		if err := r.send(ctx, a.TelegramID, text, kb); err != nil {
 			r.Logger.Warn("notify admin of join request", "join_request", jr.ID, "member_id", a.ID, "err", err)
 		}
 	}
+}
+
+// joinNotice is a join request as an admin sees it, with its two buttons.
+func (r *Router) joinNotice(lang string, jr *cnsbot.JoinRequest, unitPath string) (string, models.ReplyMarkup) {
+	t := func(key string) string { return r.Catalog.T(lang, key, nil) }
+	kb := inlineKeyboard([]models.InlineKeyboardButton{
+		button(t("join.approve_button"), Callback{Feature: "join", Action: "ok", ID: jr.ID}.String()),
+		button(t("join.reject_button"), Callback{Feature: "join", Action: "no", ID: jr.ID}.String()),
+	})
+	return r.Catalog.T(lang, "join.admin_notice", map[string]any{"Name": jr.FullName, "Phone": jr.Phone, "Unit": unitPath}), kb
+}
+
+// maxPendingShown bounds /duyet: one message per request.
+const maxPendingShown = 10
+
+// pendingRequests is /duyet: the open join requests of the caller's scope,
+// each with its buttons — also for requests filed before the admin
+// registered, whom no notice reached.
+func (r *Router) pendingRequests(ctx context.Context, req *request) error {
+	if req.member.Role != cnsbot.RoleAdmin && req.member.Role != cnsbot.RoleLeader {
+		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
+	}
+	jrs, err := r.Joins.FindPendingJoinRequests(ctx, req.member.UnitID, maxPendingShown)
+	if err != nil {
+		return fmt.Errorf("find pending join requests: %w", err)
+	}
+	if len(jrs) == 0 {
+		return req.reply(ctx, req.t("join.pending_none"), nil)
+	}
+	if err := req.reply(ctx, req.t("join.pending_list", "Count", len(jrs)), nil); err != nil {
+		return err
+	}
+	for _, jr := range jrs {
+		path, err := r.unitPath(ctx, jr.UnitID)
+		if err != nil {
+			return err
+		}
+		text, kb := r.joinNotice(req.lang, jr, path)
+		if err := req.reply(ctx, text, kb); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decideJoin approves or rejects a join request from an admin's buttons.

@@ -64,6 +64,26 @@ func (s *JoinRequestService) FindPendingJoinRequest(ctx context.Context, tgID in
 	return r, nil
 }
 
+// FindPendingJoinRequests returns the open requests for units in the
+// subtree of unitID, oldest first, at most limit.
+func (s *JoinRequestService) FindPendingJoinRequests(ctx context.Context, unitID int64, limit int) ([]*cnsbot.JoinRequest, error) {
+	rows, err := s.db.pool().QueryContext(ctx, `SELECT `+joinRequestColumns+` FROM join_requests
+		WHERE status = 'pending' AND unit_id IN (`+subtreeIDs+`) ORDER BY id LIMIT ?`, unitID, unitID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find pending join requests: %w", err)
+	}
+	defer rows.Close()
+	var out []*cnsbot.JoinRequest
+	for rows.Next() {
+		r, err := scanJoinRequest(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find pending join requests: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // ApproveJoinRequest marks the request approved by adminID and, in the same
 // transaction, makes the sender an active member with the role (their team
 // created for member and team_lead). When the phone is already on the roster
@@ -156,7 +176,8 @@ func pendingJoinRequest(ctx context.Context, tx *Tx, id int64) (*cnsbot.JoinRequ
 }
 
 // scanJoinRequest reads joinRequestColumns, ENOTFOUND on no rows.
-func scanJoinRequest(row *sql.Row) (*cnsbot.JoinRequest, error) {
+// scanJoinRequest reads joinRequestColumns from a *sql.Row or *sql.Rows.
+func scanJoinRequest(row interface{ Scan(dest ...any) error }) (*cnsbot.JoinRequest, error) {
 	var r cnsbot.JoinRequest
 	var createdAt string
 	var decidedAt sql.NullString

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -206,4 +207,33 @@ func TestJoinRequestService_RejectJoinRequest(t *testing.T) {
 		_, err = s.ApproveJoinRequest(context.Background(), r.ID, 0, cnsbot.RoleMember)
 		assertCode(t, err, cnsbot.ECONFLICT)
 	})
+}
+
+func TestJoinRequestService_FindPendingJoinRequests(t *testing.T) {
+	db := MustOpenDB(t)
+	us := MustTree(t, db)
+	svc := sqlite.NewJoinRequestService(db)
+	ctx := context.Background()
+	for i, unit := range []string{"V1", "V1", "V2"} {
+		r := &cnsbot.JoinRequest{TelegramID: int64(900 + i), ChatID: int64(900 + i), Phone: fmt.Sprintf("098765432%d", i),
+			FullName: "Người " + unit, UnitID: us[unit].ID, Status: cnsbot.RequestPending}
+		if err := svc.CreateJoinRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := svc.FindPendingJoinRequests(ctx, us["V1"].ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	} else if len(got) != 2 {
+		t.Fatalf("V1 has %d pending requests, want 2", len(got))
+	}
+	if got, err = svc.FindPendingJoinRequests(ctx, us["P"].ID, 10); err != nil || len(got) != 3 {
+		t.Fatalf("province has %d pending requests (%v), want 3", len(got), err)
+	}
+	if _, err := svc.RejectJoinRequest(ctx, got[0].ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = svc.FindPendingJoinRequests(ctx, us["P"].ID, 10); len(got) != 2 {
+		t.Fatalf("after a rejection %d pending, want 2", len(got))
+	}
 }
