@@ -84,16 +84,27 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 
 // runExport is `cnsbot export reports [-from] [-to] [-unit] -o FILE`.
 func (m *Main) runExport(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "reports" {
+	// The kind may come before or after -config: take it out wherever it is.
+	kind := ""
+	for i, a := range args {
+		if a == "reports" || a == "invites" {
+			kind, args = a, append(append([]string{}, args[:i]...), args[i+1:]...)
+			break
+		}
+	}
+	switch kind {
+	case "invites":
+		return m.runExportInvites(ctx, args)
+	case "":
 		fmt.Fprint(m.Stderr, usage)
-		return errors.New("export: only `export reports` exists")
+		return errors.New("export: `export reports` or `export invites`")
 	}
 	fs, configPath := m.flagSet("export reports")
 	from := fs.String("from", "", "first `DATE` (YYYY-MM-DD or DD/MM/YYYY)")
 	to := fs.String("to", "", "last `DATE` (YYYY-MM-DD or DD/MM/YYYY)")
 	unit := fs.String("unit", "", "only reports of this unit `CODE` and its subtree")
 	out := fs.String("o", "", "output `FILE`: .xlsx or .csv")
-	a, err := m.openFromFlags(fs, configPath, args[1:])
+	a, err := m.openFromFlags(fs, configPath, args)
 	if err != nil {
 		return err
 	}

@@ -122,3 +122,49 @@ func TestShellRegistersDemoMember(t *testing.T) {
 		t.Fatalf("shell apologised:\n%s", out.String())
 	}
 }
+
+// export invites lists the members not yet registered with their codes and
+// the deep links that register them.
+func TestExportInvites(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir)
+	units, members := writeFixture(t, dir)
+	ctx := context.Background()
+	for _, args := range [][]string{{"import", "-config", cfg, "units", units}, {"import", "-config", cfg, "members", members}} {
+		if out, err := runMain(t, ctx, args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	path := filepath.Join(dir, "invites.csv")
+	if out, err := runMain(t, ctx, "export", "-config", cfg, "invites", "-bot", "cnsbot_laocai_bot", "-o", path); err != nil {
+		t.Fatalf("export invites: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	if !strings.HasPrefix(text, "\ufeffHọ và tên,") || strings.Count(text, "https://t.me/cnsbot_laocai_bot?start=") != 2 ||
+		!strings.Contains(text, "Sùng Thị Mỷ,0912345678,02866-01,member") {
+		t.Fatalf("invites.csv:\n%s", text)
+	}
+	// An existing file is not overwritten.
+	if _, err := runMain(t, ctx, "export", "-config", cfg, "invites", "-o", path); err == nil {
+		t.Fatal("export invites overwrote an existing file")
+	}
+}
+
+// export reports takes -config before or after its kind.
+func TestExportReportsCLI(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir)
+	ctx := context.Background()
+	for i, args := range [][]string{
+		{"export", "-config", cfg, "reports", "-o", filepath.Join(dir, "a.csv")},
+		{"export", "reports", "-config", cfg, "-o", filepath.Join(dir, "b.xlsx")},
+	} {
+		if out, err := runMain(t, ctx, args...); err != nil {
+			t.Fatalf("%d %v: %v\n%s", i, args, err, out)
+		}
+	}
+}
