@@ -176,13 +176,7 @@ func (r *Router) broadcastCallback(ctx context.Context, req *request, cb Callbac
 	}
 	switch cb.Action {
 	case "cancel":
-		if err := req.endConversation(ctx); err != nil {
-			return err
-		}
-		if err := req.edit(ctx, req.t("cancel.done"), nil); err != nil {
-			return err
-		}
-		return req.answer(ctx, "")
+		return req.cancelFromButton(ctx)
 	case "send":
 		return r.sendBroadcast(ctx, req, d)
 	}

@@ -390,13 +390,7 @@ func (r *Router) reportCallback(ctx context.Context, req *request, cb Callback) 
 		}
 		return r.showStep(ctx, req, set, d, step, true)
 	case "cancel":
-		if err := req.endConversation(ctx); err != nil {
-			return err
-		}
-		if err := req.edit(ctx, req.t("cancel.done"), nil); err != nil {
-			return err
-		}
-		return req.answer(ctx, "")
+		return req.cancelFromButton(ctx)
 	case "send":
 		if len(d.Items) == 0 {
 			return r.showStep(ctx, req, set, d, stepPick, true)

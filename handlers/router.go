@@ -303,6 +303,18 @@ func (req *request) endConversation(ctx context.Context) error {
 	return nil
 }
 
+// cancelFromButton ends the flow from its Hủy button: the message that
+// held the flow says it was cancelled.
+func (req *request) cancelFromButton(ctx context.Context) error {
+	if err := req.endConversation(ctx); err != nil {
+		return err
+	}
+	if err := req.edit(ctx, req.t("cancel.done"), nil); err != nil {
+		return err
+	}
+	return req.answer(ctx, "")
+}
+
 // t renders a locale text in the request's language; args are name, value pairs.
 func (req *request) t(key string, args ...any) string {
 	return req.r.Catalog.T(req.lang, key, argMap(args))
