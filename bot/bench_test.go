@@ -116,6 +116,9 @@ func (nopSender) AnswerCallbackQuery(context.Context, *tgbot.AnswerCallbackQuery
 func (nopSender) SendDocument(context.Context, *tgbot.SendDocumentParams) (*models.Message, error) {
 	return &models.Message{ID: 1}, nil
 }
+func (nopSender) SetMyCommands(context.Context, *tgbot.SetMyCommandsParams) (bool, error) {
+	return true, nil
+}
 func (nopSender) SendPhoto(context.Context, *tgbot.SendPhotoParams) (*models.Message, error) {
 	return &models.Message{ID: 1}, nil
 }
@@ -182,13 +185,16 @@ func BenchmarkLeaderAnswers(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	router := handlers.NewRouter(handlers.Services{
-		Members: members, Units: units, Teams: sqlite.NewTeamService(db), Joins: sqlite.NewJoinRequestService(db),
-		Conversations: memory.NewStore(), Indicators: sqlite.NewIndicatorService(db), Reports: sqlite.NewReportService(db),
-		Targets: sqlite.NewTargetService(db), Figures: sqlite.NewFigureService(db),
-	}, catalog)
-	router.Sender = nopSender{}
-	router.Now = func() time.Time { return time.Date(2026, 7, 21, 9, 0, 0, 0, router.Location) }
+	loc := handlers.DefaultLocation()
+	router := handlers.NewRouter(handlers.Deps{
+		Services: handlers.Services{
+			Members: members, Units: units, Teams: sqlite.NewTeamService(db), Joins: sqlite.NewJoinRequestService(db),
+			Conversations: memory.NewStore(), Indicators: sqlite.NewIndicatorService(db), Reports: sqlite.NewReportService(db),
+			Targets: sqlite.NewTargetService(db), Figures: sqlite.NewFigureService(db),
+		},
+		Catalog: catalog, Sender: nopSender{}, Settings: handlers.Settings{Location: loc},
+		Now: func() time.Time { return time.Date(2026, 7, 21, 9, 0, 0, 0, loc) },
+	})
 	for _, cmd := range []string{"chitieu", "tiendo", "chuabaocao"} {
 		b.Run(cmd, func(b *testing.B) {
 			took := make([]time.Duration, 0, b.N)

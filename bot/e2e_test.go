@@ -97,12 +97,13 @@ func (h *harness) advance(d time.Duration) {
 
 func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
 	tb.Helper()
-	return buildHarness(tb, filepath.Join(tb.TempDir(), "cnsbot.db"), true, store...)
+	return buildHarness(tb, filepath.Join(tb.TempDir(), "cnsbot.db"), true, nil, store...)
 }
 
 // buildHarness runs the bot on the database at path, seeding it with the
-// small tree unless the file already holds data.
-func buildHarness(tb testing.TB, path string, seed bool, store ...cnsbot.ConversationStore) *harness {
+// small tree unless the file already holds data, with the extra features
+// registered after the built-in ones.
+func buildHarness(tb testing.TB, path string, seed bool, extra []handlers.Feature, store ...cnsbot.ConversationStore) *harness {
 	tb.Helper()
 	h := &harness{tg: telegramtest.NewServer(tb), ids: telegramtest.NewIDs(), handled: map[int64]bool{}, signal: make(chan struct{}, 1)}
 	h.db = sqlite.NewDB(path)
@@ -129,33 +130,37 @@ func buildHarness(tb testing.TB, path string, seed bool, store ...cnsbot.Convers
 		conv = store[0]
 	}
 	h.conv = conv
-	router := handlers.NewRouter(handlers.Services{
-		Members: h.members, Units: h.units, Teams: sqlite.NewTeamService(h.db),
-		Joins: sqlite.NewJoinRequestService(h.db), Conversations: conv,
-		Indicators: sqlite.NewIndicatorService(h.db), Reports: h.reports,
-		Targets: sqlite.NewTargetService(h.db), Figures: sqlite.NewFigureService(h.db),
-		Outbox: sqlite.NewOutboxService(h.db), Schedules: sqlite.NewScheduleService(h.db),
-	}, h.catalog)
-	router.Now = h.now
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := bot.Connect(ctx, bot.Options{Token: telegramtest.Token, APIURL: h.tg.URL(), PollTimeout: 2 * time.Second, MaxActive: 64})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// The outbox sends mass messages through the same fake, unthrottled.
+	outbox := &bot.Outbox{Store: sqlite.NewOutboxService(h.db), API: b.TG, Now: h.now,
+		PerChatInterval: time.Millisecond, PollInterval: 20 * time.Millisecond}
+	router := handlers.NewRouter(handlers.Deps{
+		Services: handlers.Services{
+			Members: h.members, Units: h.units, Teams: sqlite.NewTeamService(h.db),
+			Joins: sqlite.NewJoinRequestService(h.db), Conversations: conv,
+			Indicators: sqlite.NewIndicatorService(h.db), Reports: h.reports,
+			Targets: sqlite.NewTargetService(h.db), Figures: sqlite.NewFigureService(h.db),
+			Outbox: sqlite.NewOutboxService(h.db), Schedules: sqlite.NewScheduleService(h.db),
+		},
+		Catalog: h.catalog, Sender: b.TG, Now: h.now,
+		Settings:     handlers.Settings{BotUsername: b.Username},
+		OutboxNotify: outbox.Notify,
+		Extra:        extra,
+	})
+	outbox.OnBatchDone = router.DeliveryReport
 	h.router = router
 	var updates cnsbot.UpdateLog = sqlite.NewUpdateLog(h.db)
 	if claimer, ok := conv.(cnsbot.UpdateLog); ok {
 		updates = bot.FallbackUpdateLog{Primary: claimer, Fallback: updates}
 	}
-	p := &bot.Pipeline{
+	b.Attach(&bot.Pipeline{
 		Handler: router.Handle, Updates: updates, Locks: conv,
 		Catalog: h.catalog, DefaultLocale: "vi", Timeout: wait, OnHandled: h.onHandled,
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	b, err := bot.New(ctx, bot.Options{Token: telegramtest.Token, APIURL: h.tg.URL(), PollTimeout: 2 * time.Second, MaxActive: 64}, p)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	router.Sender, router.BotUsername = b.TG, b.Username
-	// The outbox sends mass messages through the same fake, unthrottled.
-	outbox := &bot.Outbox{Store: sqlite.NewOutboxService(h.db), API: b.TG, Now: h.now, OnBatchDone: router.DeliveryReport,
-		PerChatInterval: time.Millisecond, PollInterval: 20 * time.Millisecond}
-	router.OutboxNotify = outbox.Notify
+	})
 	done := make(chan struct{})
 	go func() { defer close(done); b.RunPolling(ctx) }()
 	outboxDone := make(chan struct{})

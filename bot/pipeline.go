@@ -30,6 +30,13 @@ type Locker interface {
 	Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Duration) (unlock func(), err error)
 }
 
+// Replier is what the pipeline sends on its own: the answer to an error,
+// as a message or a button's notice. *tgbot.Bot has these methods.
+type Replier interface {
+	SendMessage(ctx context.Context, params *tgbot.SendMessageParams) (*models.Message, error)
+	AnswerCallbackQuery(ctx context.Context, params *tgbot.AnswerCallbackQueryParams) (bool, error)
+}
+
 // Pipeline handles one update end to end. It is shared by the Telegram
 // dispatcher, the webhook and the terminal shell.
 type Pipeline struct {
@@ -37,7 +44,7 @@ type Pipeline struct {
 	Updates       cnsbot.UpdateLog // nil: no dedupe
 	Locks         Locker           // nil: no cross-process lock
 	Catalog       *locales.Catalog
-	Sender        handlers.Sender
+	Sender        Replier
 	Logger        *slog.Logger
 	Flood         *FloodLimiter // nil: no flood limit
 	BotUsername   string
@@ -216,7 +223,7 @@ func (p *Pipeline) renderError(ctx context.Context, u *handlers.Update, info *cn
 	var sendErr error
 	if cq := u.CallbackQuery; cq != nil {
 		_, sendErr = p.Sender.AnswerCallbackQuery(sendCtx, &tgbot.AnswerCallbackQueryParams{
-			CallbackQueryID: cq.ID, Text: stripTags(text), ShowAlert: code != cnsbot.EINVALID,
+			CallbackQueryID: cq.ID, Text: locales.PlainText(text), ShowAlert: code != cnsbot.EINVALID,
 		})
 	} else if u.ChatID != 0 && u.MyChatMember == nil {
 		_, sendErr = p.Sender.SendMessage(sendCtx, &tgbot.SendMessageParams{
@@ -249,14 +256,6 @@ func (p *Pipeline) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return p.Logger
-}
-
-// stripTags removes the few HTML tags locale texts use: callback answers are
-// plain text.
-func stripTags(s string) string {
-	r := strings.NewReplacer("<b>", "", "</b>", "", "<i>", "", "</i>", "", "<code>", "", "</code>", "",
-		"&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", "\"", "&#34;", "\"", "&#39;", "'")
-	return r.Replace(s)
 }
 
 // FallbackUpdateLog claims update ids in Primary — Redis, shared by every

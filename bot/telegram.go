@@ -59,17 +59,27 @@ func NewHTTPClient(pollTimeout time.Duration) *http.Client {
 	}
 }
 
-// New builds the library client around p, wires the dispatcher in front of
-// it and asks getMe for the bot's username (used to accept /cmd@BotName).
+// New connects to the Bot API and attaches p: Connect, then Attach.
 func New(ctx context.Context, opts Options, p *Pipeline) (*Bot, error) {
+	b, err := Connect(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	b.Attach(p)
+	return b, nil
+}
+
+// Connect builds the library client and asks getMe for the bot's username
+// (used to accept /cmd@BotName). The features are built over b.TG next;
+// Attach then puts their pipeline behind the dispatcher.
+func Connect(ctx context.Context, opts Options) (*Bot, error) {
 	if opts.PollTimeout <= 0 {
 		opts.PollTimeout = 30 * time.Second
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	b := &Bot{Pipeline: p, opts: opts, client: NewHTTPClient(opts.PollTimeout)}
-	b.Dispatcher = NewDispatcher(opts.MaxActive, p.Handle)
+	b := &Bot{opts: opts, client: NewHTTPClient(opts.PollTimeout)}
 	tgOpts := []tgbot.Option{
 		tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(opts.PollTimeout, b.client),
@@ -85,15 +95,20 @@ func New(ctx context.Context, opts Options, p *Pipeline) (*Bot, error) {
 		return nil, fmt.Errorf("new telegram client: %s", Redact(err, opts.Token))
 	}
 	b.TG = tg
-	p.Sender = tg
-	p.Token = opts.Token
 	me, err := tg.GetMe(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("telegram getMe: %s", Redact(err, opts.Token))
 	}
 	b.Username = me.Username
-	p.BotUsername = me.Username
 	return b, nil
+}
+
+// Attach puts p behind the dispatcher: every update polled or delivered
+// from now on goes through it, and it answers errors through b.TG.
+func (b *Bot) Attach(p *Pipeline) {
+	p.Sender, p.Token, p.BotUsername = b.TG, b.opts.Token, b.Username
+	b.Pipeline = p
+	b.Dispatcher = NewDispatcher(b.opts.MaxActive, p.Handle)
 }
 
 // SetWebhook registers publicURL with Telegram, with the secret token and

@@ -3,8 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,7 +13,24 @@ import (
 
 // Figure commands and plain-Vietnamese questions share one parser: the
 // arguments of "/tiendo Bắc Hà tháng 7" and the question "Bắc Hà tháng 7
-// thế nào" both become an intent, a unit and a period.
+// thế nào" both become an intent, a unit and a period. The table sends a
+// question to the feature of its intent, with that feature's permissions.
+
+// questions: a leader's or admin's free text is a question about figures.
+type questions struct{ *base }
+
+func (f *questions) features() []Feature {
+	return []Feature{{Name: "ask", Roles: leaderRoles, Help: "help.ask", Section: HelpTips}}
+}
+
+// question answers free text read as a question.
+func (f *questions) question(ctx context.Context, req *Request, text string) error {
+	p, err := f.askParser(ctx)
+	if err != nil {
+		return err
+	}
+	return f.table.answer(ctx, req, p.Parse(text, f.today()), false)
+}
 
 // askSet holds the question parser built from the units and indicators,
 // rebuilt after askTTL.
@@ -27,21 +42,21 @@ type askSet struct {
 
 const askTTL = 10 * time.Minute
 
-func (r *Router) askParser(ctx context.Context) (*ask.Parser, error) {
-	r.asker.mu.Lock()
-	defer r.asker.mu.Unlock()
-	if r.asker.parser != nil && time.Since(r.asker.loaded) < askTTL {
-		return r.asker.parser, nil
+func (b *base) askParser(ctx context.Context) (*ask.Parser, error) {
+	b.asker.mu.Lock()
+	defer b.asker.mu.Unlock()
+	if b.asker.parser != nil && time.Since(b.asker.loaded) < askTTL {
+		return b.asker.parser, nil
 	}
-	units, err := r.Units.FindUnits(ctx, cnsbot.UnitFilter{})
+	units, err := b.Units.FindUnits(ctx, cnsbot.UnitFilter{})
 	if err != nil {
 		return nil, fmt.Errorf("load units: %w", err)
 	}
-	set, err := r.activities.get(ctx, r.Indicators)
+	set, err := b.activities.get(ctx, b.Indicators)
 	if err != nil {
 		return nil, err
 	}
-	today := r.today().Format(time.DateOnly)
+	today := b.today().Format(time.DateOnly)
 	var v ask.Vocabulary
 	for _, u := range units {
 		v.Units = append(v.Units, ask.Unit{ID: u.ID, Name: u.Name, FullName: u.FullName, Level: u.Level,
@@ -51,121 +66,48 @@ func (r *Router) askParser(ctx context.Context) (*ask.Parser, error) {
 		names := append([]string{ind.Code, ind.NameVI, ind.NameEN}, ind.Aliases...)
 		v.Indicators = append(v.Indicators, ask.Indicator{Code: ind.Code, Names: names, Sector: ind.Kind == cnsbot.KindSector})
 	}
-	r.asker.parser, r.asker.loaded = ask.NewParser(v), time.Now()
-	return r.asker.parser, nil
+	b.asker.parser, b.asker.loaded = ask.NewParser(v), time.Now()
+	return b.asker.parser, nil
 }
 
-// figureCommand runs a figure command with its arguments read as a question.
-func (r *Router) figureCommand(ctx context.Context, req *request, intent ask.Intent) error {
-	q := ask.Question{Intent: intent}
+// figureArgs reads a figure command's arguments as a question of intent;
+// a trailing "csv" or "xlsx" chooses the file format of /xuat.
+func (b *base) figureArgs(ctx context.Context, req *Request, intent ask.Intent) (q ask.Question, csv bool, err error) {
+	q = ask.Question{Intent: intent}
 	args := strings.TrimSpace(req.Args)
-	csv := false
 	if args != "" {
 		fields := strings.Fields(args)
 		if last := strings.ToLower(fields[len(fields)-1]); last == "csv" || last == "xlsx" {
 			csv, args = last == "csv", strings.TrimSpace(strings.Join(fields[:len(fields)-1], " "))
 		}
 	}
-	if args != "" {
-		p, err := r.askParser(ctx)
-		if err != nil {
-			return err
-		}
-		q = p.Parse(args, r.today())
-		q.Intent = intent
-		if q.Unit == nil && !q.HasPeriod && q.Indicator == "" {
-			return cnsbot.Errorf(cnsbot.EINVALID, "ask.args_not_understood", "Text", args, "Command", "/"+req.Command)
-		}
+	if args == "" {
+		return q, csv, nil
 	}
-	return r.answerQuestion(ctx, req, q, csv)
+	p, err := b.askParser(ctx)
+	if err != nil {
+		return q, csv, err
+	}
+	q = p.Parse(args, b.today())
+	q.Intent = intent
+	if q.Unit == nil && !q.HasPeriod && q.Indicator == "" {
+		return q, csv, cnsbot.Errorf(cnsbot.EINVALID, "ask.args_not_understood", "Text", args, "Command", "/"+req.Command)
+	}
+	return q, csv, nil
 }
 
-// answerQuestion answers a parsed question like the matching command.
-func (r *Router) answerQuestion(ctx context.Context, req *request, q ask.Question, csv bool) error {
-	var unitID int64
-	if q.Unit != nil {
-		unitID = q.Unit.ID
-	}
-	switch q.Intent {
-	case ask.IntentIndicators:
-		year := 0
-		if q.HasPeriod {
-			year = q.Period.Year
-		}
-		return r.chitieu(ctx, req, unitID, q.Indicator, year)
-	case ask.IntentMissing:
-		return r.missing(ctx, req, unitID, r.periodOr(q, cnsbot.PeriodWeek))
-	case ask.IntentExport:
-		if !slices.Contains(leaderRoles, req.member.Role) {
-			return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
-		}
-		return r.xuat(ctx, req, unitID, r.periodOr(q, cnsbot.PeriodMonth), csv)
-	case ask.IntentChart:
-		if !slices.Contains(leaderRoles, req.member.Role) {
-			return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
-		}
-		return r.bieudo(ctx, req, unitID, q.Indicator, r.periodOr(q, cnsbot.PeriodYear))
-	case ask.IntentProgress:
-		return r.progress(ctx, req, unitID, r.periodOr(q, cnsbot.PeriodMonth), false)
-	}
-	return req.reply(ctx, r.notUnderstood(req, q), nil)
-}
-
-func (r *Router) periodOr(q ask.Question, kind cnsbot.PeriodKind) cnsbot.Period {
+// periodOr is the question's period, or the default period of kind.
+func (b *base) periodOr(q ask.Question, kind cnsbot.PeriodKind) cnsbot.Period {
 	if q.HasPeriod {
 		return q.Period
 	}
-	return r.defaultPeriod(kind)
+	return b.defaultPeriod(kind)
 }
 
-// notUnderstood says in one line what was understood and gives an example.
-func (r *Router) notUnderstood(req *request, q ask.Question) string {
-	if q.Understood != "" {
-		return req.t("ask.partly_understood", "Understood", q.Understood)
-	}
-	return req.t("ask.not_understood")
-}
-
-// question answers a leader's free text.
-func (r *Router) question(ctx context.Context, req *request, text string) error {
-	p, err := r.askParser(ctx)
-	if err != nil {
-		return err
-	}
-	q := p.Parse(text, r.today())
-	return r.answerQuestion(ctx, req, q, false)
-}
-
-// chitieuCommand is /chitieu [CODE] [unit] [year]: a year typed as a bare
-// number, the rest read like a question.
-func (r *Router) chitieuCommand(ctx context.Context, req *request) error {
-	var rest []string
-	year := 0
-	for _, f := range strings.Fields(req.Args) {
-		if y, err := strconv.Atoi(f); err == nil && y >= 2000 && y <= 2100 {
-			year = y
-		} else {
-			rest = append(rest, f)
-		}
-	}
-	q := ask.Question{Intent: ask.IntentIndicators}
-	if len(rest) > 0 {
-		p, err := r.askParser(ctx)
-		if err != nil {
-			return err
-		}
-		text := strings.Join(rest, " ")
-		q = p.Parse(text, r.today())
-		if q.Unit == nil && q.Indicator == "" {
-			return cnsbot.Errorf(cnsbot.EINVALID, "chitieu.unknown", "Code", text)
-		}
-	}
-	var unitID int64
+// unitOf is the unit a question names, 0 for the caller's scope.
+func unitOf(q ask.Question) int64 {
 	if q.Unit != nil {
-		unitID = q.Unit.ID
+		return q.Unit.ID
 	}
-	if year == 0 && q.HasPeriod {
-		year = q.Period.Year
-	}
-	return r.chitieu(ctx, req, unitID, q.Indicator, year)
+	return 0
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// /thongbao (/broadcast): a leader or admin composes an announcement,
+// broadcasts: /thongbao (/broadcast), a leader or admin composes an announcement,
 // chooses the audience inside their scope, sees a preview with the number
 // of recipients, confirms; the outbox sends it within Telegram's limits and
 // the sender gets a delivery report (sent, failed, blocked) when done.
@@ -43,31 +43,32 @@ type broadcastDraft struct {
 	Audience string `json:"aud,omitempty"`
 }
 
-// broadcast starts /thongbao.
-func (r *Router) broadcast(ctx context.Context, req *request) error {
-	if !req.Private {
-		return cnsbot.Errorf(cnsbot.EINVALID, "error.private_only", "BotUsername", r.BotUsername)
-	}
-	if req.member.Role != cnsbot.RoleLeader && req.member.Role != cnsbot.RoleAdmin {
-		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
-	}
+type broadcasts struct{ *base }
+
+func (f *broadcasts) features() []Feature {
+	return []Feature{{Name: "broadcast", VI: "thongbao", Roles: leaderRoles, Help: "help.cmd_thongbao", Command: f.command,
+		Prefix: prefixBroadcast, Button: f.button, Flow: flowBroadcast, Steps: []string{stepCompose}, Continue: f.text}}
+}
+
+// command starts /thongbao.
+func (f *broadcasts) command(ctx context.Context, req *Request) error {
 	if text := strings.TrimSpace(req.Args); text != "" {
-		return r.broadcastText(ctx, req, text)
+		return f.text(ctx, req, text)
 	}
 	draft, _ := json.Marshal(broadcastDraft{})
 	if err := req.saveConversation(ctx, &cnsbot.Conversation{Flow: flowBroadcast, Step: stepCompose, Draft: draft}); err != nil {
 		return err
 	}
-	return req.reply(ctx, req.t("broadcast.ask_text"), inlineKeyboard([]models.InlineKeyboardButton{
-		button(req.t("common.cancel_button"), Callback{Feature: "tb", Action: "cancel", Version: req.conv.Version}.String()),
+	return req.Reply(ctx, req.T("broadcast.ask_text"), inlineKeyboard([]models.InlineKeyboardButton{
+		button(req.T("common.cancel_button"), Callback{Feature: prefixBroadcast, Action: "cancel", Version: req.conv.Version}.String()),
 	}))
 }
 
-// broadcastText takes the announcement and asks for the audience.
-func (r *Router) broadcastText(ctx context.Context, req *request, text string) error {
+// text takes the announcement and asks for the audience.
+func (f *broadcasts) text(ctx context.Context, req *Request, text string) error {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return req.reply(ctx, req.t("broadcast.ask_text"), nil)
+		return req.Reply(ctx, req.T("broadcast.ask_text"), nil)
 	}
 	if utf8.RuneCountInString(text) > maxBroadcastText {
 		return cnsbot.Errorf(cnsbot.EINVALID, "error.too_long", "Max", maxBroadcastText)
@@ -81,90 +82,28 @@ func (r *Router) broadcastText(ctx context.Context, req *request, text string) e
 	if err := req.saveConversation(ctx, c); err != nil {
 		return err
 	}
-	unit, err := r.scope(ctx, req)
+	unit, err := f.scope(ctx, req)
 	if err != nil {
 		return err
 	}
 	var rows [][]models.InlineKeyboardButton
 	for _, a := range broadcastAudiences {
 		rows = append(rows, []models.InlineKeyboardButton{
-			button(req.t("broadcast.audience_"+a), Callback{Feature: "tb", Action: a, Version: c.Version}.String()),
+			button(req.T("broadcast.audience_"+a), Callback{Feature: prefixBroadcast, Action: a, Version: c.Version}.String()),
 		})
 	}
 	rows = append(rows, []models.InlineKeyboardButton{
-		button(req.t("common.cancel_button"), Callback{Feature: "tb", Action: "cancel", Version: c.Version}.String()),
+		button(req.T("common.cancel_button"), Callback{Feature: prefixBroadcast, Action: "cancel", Version: c.Version}.String()),
 	})
-	return req.reply(ctx, req.t("broadcast.ask_audience", "Unit", unit.DisplayName()), inlineKeyboard(rows...))
+	return req.Reply(ctx, req.T("broadcast.ask_audience", "Unit", unit.DisplayName()), inlineKeyboard(rows...))
 }
 
-// recipients returns the reachable members of an audience in a unit's
-// subtree.
-func (r *Router) recipients(ctx context.Context, unitID int64, audience string) ([]*cnsbot.Member, error) {
-	var out []*cnsbot.Member
-	add := func(f cnsbot.MemberFilter) error {
-		f.UnitID, f.Status = unitID, cnsbot.StatusActive
-		ms, _, err := r.Members.FindMembers(ctx, f)
-		if err != nil {
-			return fmt.Errorf("find audience: %w", err)
-		}
-		for _, m := range ms {
-			if m.TelegramID != 0 {
-				out = append(out, m)
-			}
-		}
-		return nil
-	}
-	switch audience {
-	case bcAll:
-		return out, add(cnsbot.MemberFilter{})
-	case bcLeads:
-		return out, add(cnsbot.MemberFilter{Role: cnsbot.RoleTeamLead})
-	case bcLeaders:
-		if err := add(cnsbot.MemberFilter{Role: cnsbot.RoleLeader}); err != nil {
-			return nil, err
-		}
-		return out, add(cnsbot.MemberFilter{Role: cnsbot.RoleAdmin})
-	case bcSilent:
-		return r.silentTeamMembers(ctx, unitID, cnsbot.PeriodOf(cnsbot.PeriodWeek, r.today()), nil)
-	}
-	return nil, cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
-}
-
-// silentTeamMembers returns the reachable members of the teams with no
-// report in p, optionally only those of a role.
-func (r *Router) silentTeamMembers(ctx context.Context, unitID int64, p cnsbot.Period, role *cnsbot.Role) ([]*cnsbot.Member, error) {
-	res, err := r.computeMissing(ctx, unitID, p)
-	if err != nil {
-		return nil, err
-	}
-	var out []*cnsbot.Member
-	for _, a := range res.Silent {
-		f := cnsbot.MemberFilter{TeamID: a.TeamID, Status: cnsbot.StatusActive}
-		if role != nil {
-			f.Role = *role
-		}
-		ms, _, err := r.Members.FindMembers(ctx, f)
-		if err != nil {
-			return nil, fmt.Errorf("find members of team %d: %w", a.TeamID, err)
-		}
-		for _, m := range ms {
-			if m.TelegramID != 0 {
-				out = append(out, m)
-			}
-		}
-	}
-	return out, nil
-}
-
-// broadcastCallback handles the buttons of /thongbao.
-func (r *Router) broadcastCallback(ctx context.Context, req *request, cb Callback) error {
-	if req.member.Role != cnsbot.RoleLeader && req.member.Role != cnsbot.RoleAdmin {
-		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
-	}
+// button handles the buttons of /thongbao.
+func (f *broadcasts) button(ctx context.Context, req *Request, cb Callback) error {
 	if cb.Action == "prog" {
-		return r.broadcastProgress(ctx, req, cb.ID)
+		return f.progress(ctx, req, cb.ID)
 	}
-	c, ok, err := r.currentFlow(ctx, req, flowBroadcast, cb.Version)
+	c, ok, err := req.currentFlow(ctx, flowBroadcast, cb.Version)
 	if err != nil {
 		return err
 	} else if !ok {
@@ -178,12 +117,12 @@ func (r *Router) broadcastCallback(ctx context.Context, req *request, cb Callbac
 	case "cancel":
 		return req.cancelFromButton(ctx)
 	case "send":
-		return r.sendBroadcast(ctx, req, d)
+		return f.sendBroadcast(ctx, req, d)
 	}
 	if c.Step != stepAudience {
 		return req.staleButton(ctx)
 	}
-	ms, err := r.recipients(ctx, req.member.UnitID, cb.Action)
+	ms, err := f.recipients(ctx, req.member.UnitID, cb.Action)
 	if err != nil {
 		return err
 	}
@@ -193,15 +132,15 @@ func (r *Router) broadcastCallback(ctx context.Context, req *request, cb Callbac
 	if err := req.saveConversation(ctx, c); err != nil {
 		return err
 	}
-	preview := req.t("broadcast.preview", "Audience", req.t("broadcast.audience_"+d.Audience), "Count", len(ms),
-		"Message", r.announcement(req.lang, req.member, d.Text))
+	preview := req.T("broadcast.preview", "Audience", req.T("broadcast.audience_"+d.Audience), "Count", len(ms),
+		"Message", f.announcement(req.lang, req.member, d.Text))
 	kb := inlineKeyboard([]models.InlineKeyboardButton{
-		button(req.t("broadcast.send_button", "Count", len(ms)), Callback{Feature: "tb", Action: "send", Version: c.Version}.String()),
-		button(req.t("common.cancel_button"), Callback{Feature: "tb", Action: "cancel", Version: c.Version}.String()),
+		button(req.T("broadcast.send_button", "Count", len(ms)), Callback{Feature: prefixBroadcast, Action: "send", Version: c.Version}.String()),
+		button(req.T("common.cancel_button"), Callback{Feature: prefixBroadcast, Action: "cancel", Version: c.Version}.String()),
 	})
 	if len(ms) == 0 {
 		kb = inlineKeyboard([]models.InlineKeyboardButton{
-			button(req.t("common.cancel_button"), Callback{Feature: "tb", Action: "cancel", Version: c.Version}.String()),
+			button(req.T("common.cancel_button"), Callback{Feature: prefixBroadcast, Action: "cancel", Version: c.Version}.String()),
 		})
 	}
 	if err := req.edit(ctx, preview, kb); err != nil {
@@ -211,15 +150,15 @@ func (r *Router) broadcastCallback(ctx context.Context, req *request, cb Callbac
 }
 
 // announcement is the text a recipient sees, in their language.
-func (r *Router) announcement(lang string, from *cnsbot.Member, text string) string {
-	return r.Catalog.T(lang, "broadcast.message", map[string]any{"From": from.FullName, "Text": text})
+func (f *broadcasts) announcement(lang string, from *cnsbot.Member, text string) string {
+	return f.Catalog.T(lang, "broadcast.message", map[string]any{"From": from.FullName, "Text": text})
 }
 
 // sendBroadcast queues one message per recipient, rendered in the
 // recipient's language, as one outbox batch; the conversation ends in the
 // same step so a second tap finds nothing to send.
-func (r *Router) sendBroadcast(ctx context.Context, req *request, d broadcastDraft) error {
-	ms, err := r.recipients(ctx, req.member.UnitID, d.Audience)
+func (f *broadcasts) sendBroadcast(ctx context.Context, req *Request, d broadcastDraft) error {
+	ms, err := f.recipients(ctx, req.member.UnitID, d.Audience)
 	if err != nil {
 		return err
 	}
@@ -234,24 +173,24 @@ func (r *Router) sendBroadcast(ctx context.Context, req *request, d broadcastDra
 	msgs := make([]*cnsbot.OutboxMessage, 0, len(ms))
 	for _, m := range ms {
 		msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID,
-			Text: r.announcement(r.memberLang(m), req.member, d.Text)})
+			Text: f.announcement(f.memberLang(m), req.member, d.Text)})
 	}
-	if err := r.Outbox.CreateBatch(ctx, batch, msgs); err != nil {
+	if err := f.Outbox.CreateBatch(ctx, batch, msgs); err != nil {
 		return fmt.Errorf("queue broadcast: %w", err)
 	}
-	r.notifyOutbox()
+	f.notifyOutbox()
 	kb := inlineKeyboard([]models.InlineKeyboardButton{
-		button(req.t("broadcast.progress_button"), Callback{Feature: "tb", Action: "prog", ID: batch.ID}.String()),
+		button(req.T("broadcast.progress_button"), Callback{Feature: prefixBroadcast, Action: "prog", ID: batch.ID}.String()),
 	})
-	if err := req.edit(ctx, req.t("broadcast.queued", "Count", len(msgs)), kb); err != nil {
+	if err := req.edit(ctx, req.T("broadcast.queued", "Count", len(msgs)), kb); err != nil {
 		return err
 	}
 	return req.answer(ctx, "")
 }
 
-// broadcastProgress answers the progress button with the batch's counts.
-func (r *Router) broadcastProgress(ctx context.Context, req *request, id int64) error {
-	b, err := r.Outbox.FindBatch(ctx, id)
+// progress answers the progress button with the batch's counts.
+func (f *broadcasts) progress(ctx context.Context, req *Request, id int64) error {
+	b, err := f.Outbox.FindBatch(ctx, id)
 	if cnsbot.IsNotFound(err) {
 		return req.staleButton(ctx)
 	} else if err != nil {
@@ -260,35 +199,20 @@ func (r *Router) broadcastProgress(ctx context.Context, req *request, id int64) 
 	if b.CreatedBy != req.member.ID {
 		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
 	}
-	return req.answer(ctx, stripHTML(req.t("broadcast.progress", "Total", b.Total, "Sent", b.Sent,
+	return req.answer(ctx, locales.PlainText(req.T("broadcast.progress", "Total", b.Total, "Sent", b.Sent,
 		"Queued", b.Queued, "Failed", b.Failed, "Blocked", b.Blocked)))
 }
 
-// DeliveryReport tells the sender of a finished batch what happened. The
-// outbox calls it once per batch.
-func (r *Router) DeliveryReport(ctx context.Context, b *cnsbot.OutboxBatch) {
+// deliveryReport tells the sender of a finished batch what happened.
+func (f *broadcasts) deliveryReport(ctx context.Context, b *cnsbot.OutboxBatch) {
 	if b.ReportChatID == 0 {
 		return
 	}
 	lang := locales.Normalize(b.ReportLocale)
-	text := r.Catalog.T(lang, "broadcast.report", map[string]any{"Title": b.Title, "Total": b.Total,
+	text := f.Catalog.T(lang, "broadcast.report", map[string]any{"Title": b.Title, "Total": b.Total,
 		"Sent": b.Sent, "Failed": b.Failed, "Blocked": b.Blocked})
-	if err := r.send(ctx, b.ReportChatID, text, nil); err != nil {
-		r.Logger.Warn("send delivery report", "batch", b.ID, "err", err)
-	}
-}
-
-// memberLang is the language a member reads.
-func (r *Router) memberLang(m *cnsbot.Member) string {
-	if m.Locale != "" {
-		return locales.Normalize(m.Locale)
-	}
-	return locales.Normalize(r.DefaultLocale)
-}
-
-func (r *Router) notifyOutbox() {
-	if r.OutboxNotify != nil {
-		r.OutboxNotify()
+	if err := f.send(ctx, b.ReportChatID, text, nil); err != nil {
+		f.Logger.Warn("send delivery report", "batch", b.ID, "err", err)
 	}
 }
 
@@ -298,10 +222,4 @@ func firstLine(s string) string {
 		line = string([]rune(line)[:60]) + "…"
 	}
 	return line
-}
-
-// stripHTML drops the tags of a callback notice, which is plain text.
-func stripHTML(s string) string {
-	r := strings.NewReplacer("<b>", "", "</b>", "", "<i>", "", "</i>", "", "<code>", "", "</code>", "")
-	return r.Replace(s)
 }

@@ -35,6 +35,19 @@ func (c Callback) String() string {
 	return s
 }
 
+// Callback prefixes, one per feature that draws buttons. Buttons already
+// sent carry them, so they never change.
+const (
+	prefixJoin      = "join" // registration's unit choice and the admins' decision
+	prefixLanguage  = "lang"
+	prefixReport    = "bc"
+	prefixMine      = "my"
+	prefixProgress  = "td"
+	prefixRemind    = "rem"
+	prefixBroadcast = "tb"
+	prefixSchedules = "lich"
+)
+
 // maxCallbackData is Telegram's limit on callback_data, in bytes.
 const maxCallbackData = 64
 
@@ -67,39 +80,6 @@ func ParseCallback(data string) (Callback, error) {
 	return c, nil
 }
 
-func (r *Router) handleCallback(ctx context.Context, req *request) error {
-	if !pressedByRecipient(req.CallbackQuery) {
-		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.not_your_button")
-	}
-	cb, err := ParseCallback(req.CallbackQuery.Data)
-	if err != nil {
-		return err
-	}
-	switch {
-	case cb.Feature == "join" && cb.Action == "unit":
-		return r.joinChooseUnit(ctx, req, cb)
-	case req.member == nil:
-		return cnsbot.Errorf(cnsbot.ENOTREADY, "start.need_registration")
-	case cb.Feature == "lang":
-		return r.setLanguage(ctx, req, cb)
-	case cb.Feature == "join" && (cb.Action == "ok" || cb.Action == "no"):
-		return r.decideJoin(ctx, req, cb)
-	case cb.Feature == "bc":
-		return r.reportCallback(ctx, req, cb)
-	case cb.Feature == "my":
-		return r.mineCallback(ctx, req, cb)
-	case cb.Feature == "td":
-		return r.progressCallback(ctx, req, cb)
-	case cb.Feature == "rem":
-		return r.remindCallback(ctx, req, cb)
-	case cb.Feature == "tb":
-		return r.broadcastCallback(ctx, req, cb)
-	case cb.Feature == "lich":
-		return r.lichnhacCallback(ctx, req, cb)
-	}
-	return cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
-}
-
 // pressedByRecipient reports whether a button on a message in a private
 // chat was pressed by that chat's user, the one the message was sent to.
 // Buttons there act on that user's conversation, reports or requests; the
@@ -130,8 +110,8 @@ func isNotModified(err error) bool {
 }
 
 // staleButton answers a press of a button that no longer applies.
-func (req *request) staleButton(ctx context.Context) error {
-	if err := req.answer(ctx, req.t("error.stale_button")); err != nil {
+func (req *Request) staleButton(ctx context.Context) error {
+	if err := req.answer(ctx, req.T("error.stale_button")); err != nil {
 		return fmt.Errorf("answer stale button: %w", err)
 	}
 	return nil

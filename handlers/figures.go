@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"time"
 
 	"cnsbot"
 	"cnsbot/textvi"
@@ -17,8 +16,8 @@ import (
 // scope returns the unit a caller's figures cover: a leader's or admin's
 // unit, a member's or team lead's team unit. Everything they see lies in its
 // subtree.
-func (r *Router) scope(ctx context.Context, req *request) (*cnsbot.Unit, error) {
-	u, err := r.Units.FindUnitByID(ctx, req.member.UnitID)
+func (b *base) scope(ctx context.Context, req *Request) (*cnsbot.Unit, error) {
+	u, err := b.Units.FindUnitByID(ctx, req.member.UnitID)
 	if err != nil {
 		return nil, fmt.Errorf("find scope unit %d: %w", req.member.UnitID, err)
 	}
@@ -28,14 +27,14 @@ func (r *Router) scope(ctx context.Context, req *request) (*cnsbot.Unit, error) 
 // inScope returns the unit if it lies in the caller's scope, EFORBIDDEN
 // otherwise — the one check every figure command, button and question
 // passes through.
-func (r *Router) inScope(ctx context.Context, req *request, unitID int64) (*cnsbot.Unit, error) {
-	ok, err := r.Units.IsUnitWithin(ctx, unitID, req.member.UnitID)
+func (b *base) inScope(ctx context.Context, req *Request, unitID int64) (*cnsbot.Unit, error) {
+	ok, err := b.Units.IsUnitWithin(ctx, unitID, req.member.UnitID)
 	if err != nil {
 		return nil, fmt.Errorf("check scope of unit %d: %w", unitID, err)
 	} else if !ok {
 		return nil, cnsbot.Errorf(cnsbot.EFORBIDDEN, "figures.out_of_scope")
 	}
-	u, err := r.Units.FindUnitByID(ctx, unitID)
+	u, err := b.Units.FindUnitByID(ctx, unitID)
 	if err != nil {
 		return nil, fmt.Errorf("find unit %d: %w", unitID, err)
 	}
@@ -44,15 +43,15 @@ func (r *Router) inScope(ctx context.Context, req *request, unitID int64) (*cnsb
 
 // figureScope is what every figure command starts with: the indicators,
 // and the unit asked about (0: the caller's scope) once it passed inScope.
-func (r *Router) figureScope(ctx context.Context, req *request, unitID int64) (*activitySet, *cnsbot.Unit, error) {
-	set, err := r.activities.get(ctx, r.Indicators)
+func (b *base) figureScope(ctx context.Context, req *Request, unitID int64) (*activitySet, *cnsbot.Unit, error) {
+	set, err := b.activities.get(ctx, b.Indicators)
 	if err != nil {
 		return nil, nil, err
 	}
 	if unitID == 0 {
 		unitID = req.member.UnitID
 	}
-	unit, err := r.inScope(ctx, req, unitID)
+	unit, err := b.inScope(ctx, req, unitID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,8 +59,8 @@ func (r *Router) figureScope(ctx context.Context, req *request, unitID int64) (*
 }
 
 // plans returns the yearly plan of each indicator for the unit.
-func (r *Router) plans(ctx context.Context, unitID int64, year int) (map[int64]float64, error) {
-	ts, err := r.Targets.FindTargets(ctx, cnsbot.TargetFilter{UnitID: unitID, Period: strconv.Itoa(year)})
+func (b *base) plans(ctx context.Context, unitID int64, year int) (map[int64]float64, error) {
+	ts, err := b.Targets.FindTargets(ctx, cnsbot.TargetFilter{UnitID: unitID, Period: strconv.Itoa(year)})
 	if err != nil {
 		return nil, fmt.Errorf("find plans of unit %d: %w", unitID, err)
 	}
@@ -87,23 +86,23 @@ type figureRow struct {
 }
 
 // activityRows are the activity indicators of the unit's subtree for p.
-func (r *Router) activityRows(ctx context.Context, set *activitySet, unitID int64, p cnsbot.Period) ([]figureRow, error) {
-	sums, err := r.Figures.SumByIndicator(ctx, unitID, p.From, p.To)
+func (b *base) activityRows(ctx context.Context, set *activitySet, unitID int64, p cnsbot.Period) ([]figureRow, error) {
+	sums, err := b.Figures.SumByIndicator(ctx, unitID, p.From, p.To)
 	if err != nil {
 		return nil, fmt.Errorf("sum period: %w", err)
 	}
 	ytd := sums
 	if y := p.YearToDate(); y.From != p.From || y.To != p.To {
-		if ytd, err = r.Figures.SumByIndicator(ctx, unitID, y.From, y.To); err != nil {
+		if ytd, err = b.Figures.SumByIndicator(ctx, unitID, y.From, y.To); err != nil {
 			return nil, fmt.Errorf("sum year to date: %w", err)
 		}
 	}
 	ly := p.SameLastYear()
-	lastYear, err := r.Figures.SumByIndicator(ctx, unitID, ly.From, ly.To)
+	lastYear, err := b.Figures.SumByIndicator(ctx, unitID, ly.From, ly.To)
 	if err != nil {
 		return nil, fmt.Errorf("sum same period last year: %w", err)
 	}
-	plans, err := r.plans(ctx, unitID, p.Year)
+	plans, err := b.plans(ctx, unitID, p.Year)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +112,7 @@ func (r *Router) activityRows(ctx context.Context, set *activitySet, unitID int6
 		row.Plan, row.HasPlan = plans[ind.ID]
 		row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.YTD, row.Plan)
 		row.HasPct = row.HasPct && row.HasPlan
-		row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, r.Thresholds)
+		row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, b.Thresholds)
 		rows = append(rows, row)
 	}
 	return rows, nil
@@ -121,14 +120,14 @@ func (r *Router) activityRows(ctx context.Context, set *activitySet, unitID int6
 
 // sectorRows are the sector indicators of the unit for the year: the
 // latest value of the year up to asOf against the yearly plan.
-func (r *Router) sectorRows(ctx context.Context, set *activitySet, unitID int64, year int, asOf string) ([]figureRow, error) {
+func (b *base) sectorRows(ctx context.Context, set *activitySet, unitID int64, year int, asOf string) ([]figureRow, error) {
 	y := cnsbot.YearPeriod(year)
 	to := min(y.To, asOf)
-	last, err := r.Figures.LastValues(ctx, unitID, y.From, to)
+	last, err := b.Figures.LastValues(ctx, unitID, y.From, to)
 	if err != nil {
 		return nil, fmt.Errorf("latest sector values: %w", err)
 	}
-	plans, err := r.plans(ctx, unitID, year)
+	plans, err := b.plans(ctx, unitID, year)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +141,7 @@ func (r *Router) sectorRows(ctx context.Context, set *activitySet, unitID int64,
 			row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.Period, row.Plan)
 			row.HasPct = row.HasPct && row.HasPlan
 		}
-		row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, r.Thresholds)
+		row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, b.Thresholds)
 		rows = append(rows, row)
 	}
 	return rows, nil
@@ -150,24 +149,24 @@ func (r *Router) sectorRows(ctx context.Context, set *activitySet, unitID int64,
 
 // periodLabel names a period in the request's language: "Tháng 7/2026",
 // "Quý III/2026", "Tuần 30 (20/07–26/07/2026)".
-func (req *request) periodLabel(p cnsbot.Period) string {
+func (req *Request) periodLabel(p cnsbot.Period) string {
 	switch p.Kind {
 	case cnsbot.PeriodWeek:
-		return req.t("period.week", "N", p.N, "Year", p.Year, "From", p.From, "To", p.To)
+		return req.T("period.week", "N", p.N, "Year", p.Year, "From", p.From, "To", p.To)
 	case cnsbot.PeriodMonth:
-		return req.t("period.month", "N", p.N, "Year", p.Year)
+		return req.T("period.month", "N", p.N, "Year", p.Year)
 	case cnsbot.PeriodAdminMonth:
-		return req.t("period.admin_month", "N", p.N, "Year", p.Year, "From", p.From, "To", p.To)
+		return req.T("period.admin_month", "N", p.N, "Year", p.Year, "From", p.From, "To", p.To)
 	case cnsbot.PeriodQuarter:
-		return req.t("period.quarter", "Roman", roman(p.N), "Year", p.Year)
+		return req.T("period.quarter", "Roman", roman(p.N), "Year", p.Year)
 	case cnsbot.PeriodHalf:
-		return req.t("period.half", "N", p.N, "Year", p.Year)
+		return req.T("period.half", "N", p.N, "Year", p.Year)
 	case cnsbot.PeriodYear:
-		return req.t("period.year", "Year", p.Year)
+		return req.T("period.year", "Year", p.Year)
 	case cnsbot.PeriodDay:
-		return req.t("period.day", "Date", p.From)
+		return req.T("period.day", "Date", p.From)
 	}
-	return req.t("period.range", "From", p.From, "To", p.To)
+	return req.T("period.range", "From", p.From, "To", p.To)
 }
 
 func roman(n int) string {
@@ -180,17 +179,17 @@ func roman(n int) string {
 // defaultPeriod is the period a figure command means when none is named:
 // the month (or the administrative month when configured), or the week for
 // /chuabaocao.
-func (r *Router) defaultPeriod(kind cnsbot.PeriodKind) cnsbot.Period {
-	if kind == cnsbot.PeriodMonth && r.AdminMonth {
+func (b *base) defaultPeriod(kind cnsbot.PeriodKind) cnsbot.Period {
+	if kind == cnsbot.PeriodMonth && b.AdminMonth {
 		kind = cnsbot.PeriodAdminMonth
 	}
-	return cnsbot.PeriodOf(kind, r.today())
+	return cnsbot.PeriodOf(kind, b.today())
 }
 
 // children returns the direct children of a unit, sorted the Vietnamese way.
-func (r *Router) children(ctx context.Context, unitID int64) ([]*cnsbot.Unit, error) {
+func (b *base) children(ctx context.Context, unitID int64) ([]*cnsbot.Unit, error) {
 	id := unitID
-	us, err := r.Units.FindUnits(ctx, cnsbot.UnitFilter{ParentID: &id})
+	us, err := b.Units.FindUnits(ctx, cnsbot.UnitFilter{ParentID: &id})
 	if err != nil {
 		return nil, fmt.Errorf("find children of %d: %w", unitID, err)
 	}
@@ -207,12 +206,12 @@ type childScore struct {
 }
 
 // rankChildren scores the children of a unit for p, best first.
-func (r *Router) rankChildren(ctx context.Context, set *activitySet, unitID int64, p cnsbot.Period, kids []*cnsbot.Unit) ([]childScore, error) {
+func (b *base) rankChildren(ctx context.Context, set *activitySet, unitID int64, p cnsbot.Period, kids []*cnsbot.Unit) ([]childScore, error) {
 	if len(kids) == 0 {
 		return nil, nil
 	}
 	ytd := p.YearToDate()
-	sums, err := r.Figures.SumByChild(ctx, unitID, ytd.From, ytd.To)
+	sums, err := b.Figures.SumByChild(ctx, unitID, ytd.From, ytd.To)
 	if err != nil {
 		return nil, fmt.Errorf("sum by child: %w", err)
 	}
@@ -220,7 +219,7 @@ func (r *Router) rankChildren(ctx context.Context, set *activitySet, unitID int6
 	scores := make([]childScore, 0, len(kids))
 	anyPlan := false
 	for _, k := range kids {
-		plans, err := r.plans(ctx, k.ID, p.Year)
+		plans, err := b.plans(ctx, k.ID, p.Year)
 		if err != nil {
 			return nil, err
 		}
@@ -239,7 +238,7 @@ func (r *Router) rankChildren(ctx context.Context, set *activitySet, unitID int6
 		scores = append(scores, cs)
 	}
 	if !anyPlan {
-		if period, err = r.Figures.SumByChild(ctx, unitID, p.From, p.To); err != nil {
+		if period, err = b.Figures.SumByChild(ctx, unitID, p.From, p.To); err != nil {
 			return nil, fmt.Errorf("sum by child: %w", err)
 		}
 		for i := range scores {
@@ -250,13 +249,4 @@ func (r *Router) rankChildren(ctx context.Context, set *activitySet, unitID int6
 	}
 	sort.SliceStable(scores, func(i, j int) bool { return scores[i].Score > scores[j].Score })
 	return scores, nil
-}
-
-// endOfDay is the last instant of a date in the bot's time zone.
-func (r *Router) endOfDay(date string) time.Time {
-	d, err := time.ParseInLocation(time.DateOnly, date, r.Location)
-	if err != nil {
-		return time.Time{}
-	}
-	return d.AddDate(0, 0, 1).Add(-time.Nanosecond)
 }

@@ -2,102 +2,196 @@ package handlers
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"cnsbot"
+	"cnsbot/ask"
 	"cnsbot/locales"
-	"cnsbot/reportparse"
-	"cnsbot/textvi"
 )
 
-// activitySet is the activity indicators teams report, with the parser
-// built from their names and aliases, held in memory and re-read after
-// activityTTL so that an import of indicators shows up without a restart.
-type activitySet struct {
-	mu     sync.Mutex
-	loaded time.Time
-	list   []*cnsbot.Indicator // activity indicators, reported by teams
-	byID   map[int64]*cnsbot.Indicator
-	byCode map[string]*cnsbot.Indicator
-	parser *reportparse.Parser
-	// sector indicators, entered by staff: leaders' /chitieu.
-	sector     []*cnsbot.Indicator
-	sectorByID map[int64]*cnsbot.Indicator
+// indicators: /chitieu, the sector indicators for the year — "5/10 chỉ tiêu đạt và
+// vượt kế hoạch năm", then one line each; /chitieu CT02 gives the detail.
+
+type indicators struct{ *base }
+
+func (f *indicators) features() []Feature {
+	return []Feature{{Name: "indicators", VI: "chitieu", Roles: leaderRoles, Groups: true, Help: "help.cmd_chitieu",
+		Command: f.command, Intent: ask.IntentIndicators, Answer: f.answer}}
 }
 
-const activityTTL = 5 * time.Minute
-
-// get returns the current set, loading it when stale.
-func (s *activitySet) get(ctx context.Context, svc cnsbot.IndicatorService) (*activitySet, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.list != nil && time.Since(s.loaded) < activityTTL {
-		return s, nil
-	}
-	all, err := svc.FindIndicators(ctx, cnsbot.IndicatorFilter{})
-	if err != nil {
-		return nil, fmt.Errorf("load indicators: %w", err)
-	}
-	var list []*cnsbot.Indicator
-	s.sector, s.sectorByID = nil, make(map[int64]*cnsbot.Indicator)
-	for _, ind := range all {
-		if ind.Kind == cnsbot.KindSector {
-			s.sector = append(s.sector, ind)
-			s.sectorByID[ind.ID] = ind
+// command is /chitieu [CODE] [unit] [year]: a year typed as a bare number,
+// the rest read like a question.
+func (f *indicators) command(ctx context.Context, req *Request) error {
+	var rest []string
+	year := 0
+	for _, w := range strings.Fields(req.Args) {
+		if y, err := strconv.Atoi(w); err == nil && y >= 2000 && y <= 2100 {
+			year = y
 		} else {
-			list = append(list, ind)
+			rest = append(rest, w)
 		}
 	}
-	s.list = list
-	s.byID = make(map[int64]*cnsbot.Indicator, len(list))
-	s.byCode = make(map[string]*cnsbot.Indicator, len(list))
-	inds := make([]reportparse.Indicator, 0, len(list))
-	for _, ind := range list {
-		s.byID[ind.ID] = ind
-		s.byCode[strings.ToUpper(ind.Code)] = ind
-		names := append([]string{ind.Code, ind.NameVI, ind.NameEN}, ind.Aliases...)
-		inds = append(inds, reportparse.Indicator{Code: ind.Code, Names: names, Integer: isCount(ind)})
-	}
-	s.parser = reportparse.NewParser(inds)
-	s.loaded = time.Now()
-	return s, nil
-}
-
-// isCount reports whether an indicator counts things: only whole numbers.
-func isCount(ind *cnsbot.Indicator) bool {
-	return ind.Aggregation == cnsbot.AggSum && ind.Unit != "%"
-}
-
-// find returns the activity indicator a code names, or nil.
-func (s *activitySet) find(code string) *cnsbot.Indicator { return s.byCode[strings.ToUpper(code)] }
-
-// findAny returns the activity or sector indicator a code names, or nil.
-func (s *activitySet) findAny(code string) *cnsbot.Indicator {
-	if ind := s.find(code); ind != nil {
-		return ind
-	}
-	for _, ind := range s.sector {
-		if strings.EqualFold(ind.Code, code) {
-			return ind
+	q := ask.Question{Intent: ask.IntentIndicators}
+	if len(rest) > 0 {
+		p, err := f.askParser(ctx)
+		if err != nil {
+			return err
+		}
+		text := strings.Join(rest, " ")
+		q = p.Parse(text, f.today())
+		if q.Unit == nil && q.Indicator == "" {
+			return cnsbot.Errorf(cnsbot.EINVALID, "chitieu.unknown", "Code", text)
 		}
 	}
-	return nil
+	if year == 0 && q.HasPeriod {
+		year = q.Period.Year
+	}
+	return f.show(ctx, req, unitOf(q), q.Indicator, year)
 }
 
-// checkValue refuses what a report of ind must not hold.
-func checkValue(ind *cnsbot.Indicator, v float64, lang string) error {
-	switch {
-	case v < 0:
-		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_negative", "Indicator", ind.Name(lang))
-	case isCount(ind) && !textvi.IsInteger(v):
-		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_decimal", "Indicator", ind.Name(lang), "Value", locales.FormatNumber(lang, v))
-	case ind.Max != nil && v > *ind.Max:
-		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_max", "Indicator", ind.Name(lang), "Value", v, "Max", *ind.Max, "Unit", ind.Unit)
-	case ind.Min != nil && v < *ind.Min:
-		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_min", "Indicator", ind.Name(lang), "Value", v, "Min", *ind.Min, "Unit", ind.Unit)
+// answer answers a question about the sector indicators.
+func (f *indicators) answer(ctx context.Context, req *Request, q ask.Question, _ bool) error {
+	year := 0
+	if q.HasPeriod {
+		year = q.Period.Year
 	}
-	return nil
+	return f.show(ctx, req, unitOf(q), q.Indicator, year)
+}
+
+// show answers /chitieu [CODE] [unit] [year] for unitID (0: the
+// caller's scope).
+func (f *indicators) show(ctx context.Context, req *Request, unitID int64, code string, year int) error {
+	set, unit, err := f.figureScope(ctx, req, unitID)
+	if err != nil {
+		return err
+	}
+	today := f.today().Format("2006-01-02")
+	explicit := year != 0
+	if year == 0 {
+		year = f.today().Year()
+	}
+	rows, err := f.sectorRows(ctx, set, unit.ID, year, today)
+	if err != nil {
+		return err
+	}
+	if !explicit && !anyValue(rows) {
+		// Early in a year nothing is entered yet: last year's figures
+		// answer "how did we do", and the text says which year it is.
+		if prev, err := f.sectorRows(ctx, set, unit.ID, year-1, today); err != nil {
+			return err
+		} else if anyValue(prev) {
+			rows, year = prev, year-1
+		}
+	}
+	if code != "" {
+		for _, row := range rows {
+			if strings.EqualFold(row.Ind.Code, code) {
+				return req.Reply(ctx, f.detail(req, unit, row, year), nil)
+			}
+		}
+		return cnsbot.Errorf(cnsbot.EINVALID, "chitieu.unknown", "Code", code)
+	}
+	if len(rows) == 0 {
+		return req.Reply(ctx, req.T("chitieu.none", "Unit", unit.DisplayName(), "Year", year), nil)
+	}
+	met := 0
+	var lines []string
+	for _, row := range rows {
+		if row.Status.Met() {
+			met++
+		}
+		lines = append(lines, f.line(req, row))
+	}
+	text := req.T("chitieu.header", "Met", met, "Total", len(rows), "Year", year, "Unit", unit.DisplayName()) +
+		"\n" + strings.Join(lines, "\n") + "\n\n" + req.T("chitieu.footer")
+	return req.Reply(ctx, text, nil)
+}
+
+func anyValue(rows []figureRow) bool {
+	for _, row := range rows {
+		if row.Value != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// valueText renders a sector value: "156/163 (95,7%)" for a ratio kept with
+// its parts, "97,4%" for a percentage, "1.562 tổ" for a count.
+func valueText(lang string, ind *cnsbot.Indicator, v *cnsbot.Report) string {
+	if v == nil {
+		return "—"
+	}
+	if v.Numerator != nil && v.Denominator != nil && *v.Denominator != 0 {
+		return locales.FormatNumber(lang, *v.Numerator) + "/" + locales.FormatNumber(lang, *v.Denominator) +
+			" (" + locales.FormatPercent(lang, cnsbot.RoundHalfUp(v.Actual(), 1)) + ")"
+	}
+	return quantityText(lang, ind, v.Value)
+}
+
+// quantityText renders a number with its unit of measure: "97,4%", "1.562 tổ".
+func quantityText(lang string, ind *cnsbot.Indicator, v float64) string {
+	if ind.Unit == "%" {
+		return locales.FormatPercent(lang, v)
+	}
+	return locales.FormatNumber(lang, v) + " " + ind.Unit
+}
+
+// pctText renders a completion as a whole percentage, the way reports say
+// it ("đạt 103%"): rounded half up for display only.
+func pctText(lang string, row figureRow) string {
+	if !row.HasPct {
+		return "—"
+	}
+	return locales.FormatPercent(lang, cnsbot.RoundHalfUp(row.Pct, 0))
+}
+
+// planText renders a plan; a rank plan reads "≤ 5".
+func planText(lang string, row figureRow) string {
+	if !row.HasPlan {
+		return "—"
+	}
+	s := quantityText(lang, row.Ind, row.Plan)
+	if row.Ind.Direction == cnsbot.DirLower {
+		s = "≤ " + s
+	}
+	return s
+}
+
+func (f *indicators) line(req *Request, row figureRow) string {
+	pct := pctText(req.lang, row)
+	if row.Ind.Direction == cnsbot.DirLower {
+		pct = "—" // a rank has no meaningful percentage; its status says it all
+	}
+	return req.T("chitieu.line", "Code", row.Ind.Code, "Name", row.Ind.Name(req.lang),
+		"Actual", valueText(req.lang, row.Ind, row.Value), "Plan", planText(req.lang, row),
+		"Pct", pct, "Status", req.T("status."+string(row.Status)), "Icon", statusIcon(row.Status))
+}
+
+func (f *indicators) detail(req *Request, unit *cnsbot.Unit, row figureRow, year int) string {
+	date := ""
+	if row.Value != nil {
+		date = row.Value.Date
+	}
+	return req.T("chitieu.detail", "Code", row.Ind.Code, "Name", row.Ind.Name(req.lang), "Unit", unit.DisplayName(),
+		"Measure", row.Ind.Unit, "Actual", valueText(req.lang, row.Ind, row.Value), "Plan", planText(req.lang, row),
+		"Pct", pctText(req.lang, row), "Status", req.T("status."+string(row.Status)), "Icon", statusIcon(row.Status),
+		"Date", date, "Year", year, "Numerator", row.Ind.NumeratorLabel, "Denominator", row.Ind.DenominatorLabel,
+		"Behind", strconv.FormatFloat(f.Thresholds.Behind, 'f', -1, 64))
+}
+
+// statusIcon marks a status at a glance on a small screen.
+func statusIcon(s cnsbot.Status) string {
+	switch s {
+	case cnsbot.StatusExceeded:
+		return "🟢"
+	case cnsbot.StatusMet:
+		return "✅"
+	case cnsbot.StatusInProgress:
+		return "🟡"
+	case cnsbot.StatusBehind:
+		return "🔴"
+	}
+	return "⚪"
 }

@@ -5,73 +5,87 @@ import (
 	"strings"
 
 	"cnsbot"
+	"cnsbot/ask"
 	"cnsbot/locales"
 
 	"github.com/go-telegram/bot/models"
 )
 
-// /tiendo [unit] [period]: activity indicators against the yearly plan for a
+// progress: /tiendo [unit] [period], activity indicators against the yearly plan for a
 // unit's subtree, with buttons that drill into child units and switch the
 // period by editing the message in place, and the top and bottom units.
 
 // maxChildButtons bounds the drill-down buttons (a commune has 5–20 villages).
 const maxChildButtons = 24
 
-// progress shows /tiendo for unitID (0: the caller's scope) and p.
-func (r *Router) progress(ctx context.Context, req *request, unitID int64, p cnsbot.Period, edit bool) error {
-	set, unit, err := r.figureScope(ctx, req, unitID)
+type progress struct{ *base }
+
+func (f *progress) features() []Feature {
+	return []Feature{{Name: "progress", VI: "tiendo", Groups: true, Help: "help.cmd_tiendo", Command: f.command,
+		Prefix: prefixProgress, Button: f.button, Intent: ask.IntentProgress, Answer: f.answer}}
+}
+
+func (f *progress) command(ctx context.Context, req *Request) error {
+	q, _, err := f.figureArgs(ctx, req, ask.IntentProgress)
 	if err != nil {
 		return err
 	}
-	rows, err := r.activityRows(ctx, set, unit.ID, p)
+	return f.answer(ctx, req, q, false)
+}
+
+func (f *progress) answer(ctx context.Context, req *Request, q ask.Question, _ bool) error {
+	return f.show(ctx, req, unitOf(q), f.periodOr(q, cnsbot.PeriodMonth), false)
+}
+
+// show shows /tiendo for unitID (0: the caller's scope) and p.
+func (f *progress) show(ctx context.Context, req *Request, unitID int64, p cnsbot.Period, edit bool) error {
+	set, unit, err := f.figureScope(ctx, req, unitID)
 	if err != nil {
 		return err
 	}
-	kids, err := r.children(ctx, unit.ID)
+	rows, err := f.activityRows(ctx, set, unit.ID, p)
 	if err != nil {
 		return err
 	}
-	ranked, err := r.rankChildren(ctx, set, unit.ID, p, kids)
+	kids, err := f.children(ctx, unit.ID)
+	if err != nil {
+		return err
+	}
+	ranked, err := f.rankChildren(ctx, set, unit.ID, p, kids)
 	if err != nil {
 		return err
 	}
 	var b strings.Builder
-	b.WriteString(req.t("progress.header", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)))
+	b.WriteString(req.T("progress.header", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)))
 	for _, row := range rows {
 		b.WriteString("\n")
-		b.WriteString(req.t("progress.line", "Name", row.Ind.Name(req.lang), "Period", quantityText(req.lang, row.Ind, row.Period),
+		b.WriteString(req.T("progress.line", "Name", row.Ind.Name(req.lang), "Period", quantityText(req.lang, row.Ind, row.Period),
 			"YTD", locales.FormatNumber(req.lang, row.YTD), "Plan", planText(req.lang, row), "Pct", pctText(req.lang, row),
 			"HasPlan", row.HasPlan, "Icon", statusIcon(row.Status), "LastYear", locales.FormatNumber(req.lang, row.LastYear)))
 	}
 	if len(ranked) >= 2 {
 		top, bottom := ranked[0], ranked[len(ranked)-1]
 		b.WriteString("\n\n")
-		b.WriteString(req.t("progress.top_bottom", "Top", top.Unit.Name, "TopScore", r.scoreText(req, top),
-			"Bottom", bottom.Unit.Name, "BottomScore", r.scoreText(req, bottom)))
+		b.WriteString(req.T("progress.top_bottom", "Top", top.Unit.Name, "TopScore", f.scoreText(req, top),
+			"Bottom", bottom.Unit.Name, "BottomScore", f.scoreText(req, bottom)))
 	}
-	kb := r.progressKeyboard(ctx, req, unit, p, kids)
-	if edit {
-		if err := req.edit(ctx, b.String(), kb); err != nil {
-			return err
-		}
-		return req.answer(ctx, "")
-	}
-	return req.reply(ctx, b.String(), kb)
+	kb := f.keyboard(ctx, req, unit, p, kids)
+	return req.show(ctx, edit, b.String(), kb)
 }
 
-func (r *Router) scoreText(req *request, cs childScore) string {
+func (f *progress) scoreText(req *Request, cs childScore) string {
 	if cs.HasPlan {
 		return locales.FormatPercent(req.lang, cnsbot.RoundHalfUp(cs.Score, 0))
 	}
 	return locales.FormatNumber(req.lang, cs.Score)
 }
 
-// progressKeyboard: children to drill into, the parent (inside the scope),
+// keyboard: children to drill into, the parent (inside the scope),
 // the period kinds and the previous period. Callback data "td:PERIOD:UNIT"
 // stays well under 64 bytes.
-func (r *Router) progressKeyboard(ctx context.Context, req *request, unit *cnsbot.Unit, p cnsbot.Period, kids []*cnsbot.Unit) *models.InlineKeyboardMarkup {
+func (f *progress) keyboard(ctx context.Context, req *Request, unit *cnsbot.Unit, p cnsbot.Period, kids []*cnsbot.Unit) *models.InlineKeyboardMarkup {
 	cb := func(p cnsbot.Period, unitID int64) string {
-		return Callback{Feature: "td", Action: p.Code(), ID: unitID}.String()
+		return Callback{Feature: prefixProgress, Action: p.Code(), ID: unitID}.String()
 	}
 	var rows [][]models.InlineKeyboardButton
 	var row []models.InlineKeyboardButton
@@ -88,32 +102,32 @@ func (r *Router) progressKeyboard(ctx context.Context, req *request, unit *cnsbo
 		rows = append(rows, row)
 	}
 	if unit.ID != req.member.UnitID && unit.ParentID != 0 {
-		if ok, err := r.Units.IsUnitWithin(ctx, unit.ParentID, req.member.UnitID); err == nil && ok {
-			rows = append(rows, []models.InlineKeyboardButton{button(req.t("progress.up_button"), cb(p, unit.ParentID))})
+		if ok, err := f.Units.IsUnitWithin(ctx, unit.ParentID, req.member.UnitID); err == nil && ok {
+			rows = append(rows, []models.InlineKeyboardButton{button(req.T("progress.up_button"), cb(p, unit.ParentID))})
 		}
 	}
-	today := r.today()
+	today := f.today()
 	month := cnsbot.PeriodMonth
-	if r.AdminMonth {
+	if f.AdminMonth {
 		month = cnsbot.PeriodAdminMonth
 	}
 	rows = append(rows, []models.InlineKeyboardButton{
-		button(req.t("progress.week_button"), cb(cnsbot.PeriodOf(cnsbot.PeriodWeek, today), unit.ID)),
-		button(req.t("progress.month_button"), cb(cnsbot.PeriodOf(month, today), unit.ID)),
-		button(req.t("progress.quarter_button"), cb(cnsbot.PeriodOf(cnsbot.PeriodQuarter, today), unit.ID)),
-		button(req.t("progress.year_button"), cb(cnsbot.PeriodOf(cnsbot.PeriodYear, today), unit.ID)),
+		button(req.T("progress.week_button"), cb(cnsbot.PeriodOf(cnsbot.PeriodWeek, today), unit.ID)),
+		button(req.T("progress.month_button"), cb(cnsbot.PeriodOf(month, today), unit.ID)),
+		button(req.T("progress.quarter_button"), cb(cnsbot.PeriodOf(cnsbot.PeriodQuarter, today), unit.ID)),
+		button(req.T("progress.year_button"), cb(cnsbot.PeriodOf(cnsbot.PeriodYear, today), unit.ID)),
 	}, []models.InlineKeyboardButton{
-		button(req.t("progress.prev_button"), cb(p.Prev(), unit.ID)),
+		button(req.T("progress.prev_button"), cb(p.Prev(), unit.ID)),
 	})
 	return inlineKeyboard(rows...)
 }
 
-// progressCallback handles "td:PERIOD:UNIT": the unit is checked against
+// button handles "td:PERIOD:UNIT": the unit is checked against
 // the caller's scope like a typed one — a forged button gets nothing.
-func (r *Router) progressCallback(ctx context.Context, req *request, cb Callback) error {
+func (f *progress) button(ctx context.Context, req *Request, cb Callback) error {
 	p, err := cnsbot.ParsePeriodCode(cb.Action)
 	if err != nil {
 		return req.staleButton(ctx)
 	}
-	return r.progress(ctx, req, cb.ID, p, true)
+	return f.show(ctx, req, cb.ID, p, true)
 }

@@ -33,6 +33,24 @@ const (
 	maxTeamShown = 30
 )
 
+// featureForTeam is a team lead's right to act for the team: report for a
+// member, see and correct the team's reports.
+const featureForTeam = "for_team"
+
+// reports: /baocao step by step, the quick form "/bc vneid 15", and free
+// text read as a report; all land on one draft, reviewed before it is saved.
+type reports struct{ *base }
+
+func (f *reports) features() []Feature {
+	return []Feature{
+		{Name: "report", VI: "baocao", Aliases: []string{"bc"}, Roles: teamRoles, Refusal: "report.no_team",
+			Help: "help.cmd_report", Command: f.command, Stateless: true,
+			Prefix: prefixReport, Button: f.button, Flow: flowReport, Continue: f.continueFlow},
+		{Name: featureForTeam, Roles: []cnsbot.Role{cnsbot.RoleTeamLead}, Prefix: prefixReport, Actions: []string{"who", "for"}, Button: f.button},
+		{Name: "freetext", Roles: teamRoles, Help: "help.free_text", Section: HelpTips},
+	}
+}
+
 // reportDraft is an unsent report in the conversation store.
 type reportDraft struct {
 	// Batch numbers the draft; with the author it makes the idempotency keys
@@ -84,28 +102,20 @@ func newBatch() int64 {
 // batchPrefix is the idempotency-key prefix of one author's batch.
 func batchPrefix(authorID, batch int64) string { return fmt.Sprintf("r:%d:%d:", authorID, batch) }
 
-// canReport reports whether the member has a team to report for.
-func (req *request) canReport() error {
-	if !req.Private {
-		return cnsbot.Errorf(cnsbot.EINVALID, "error.private_only", "BotUsername", req.r.BotUsername)
-	}
+// requireTeam refuses a member not in any team: there is nothing to report
+// for. Leaders and admins are refused by the table with the same text.
+func (req *Request) requireTeam() error {
 	if req.member.TeamID == 0 {
 		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "report.no_team")
 	}
 	return nil
 }
 
-// today is the current date in the bot's time zone, at midnight.
-func (r *Router) today() time.Time {
-	now := r.Now().In(r.Location)
-	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, r.Location)
-}
-
 // checkDate refuses a date outside the open window: not in the future, not
 // older than the edit window.
-func (r *Router) checkDate(d time.Time) error {
-	today := r.today()
-	oldest := today.AddDate(0, 0, -r.windowDays()+1)
+func (f *reports) checkDate(d time.Time) error {
+	today := f.today()
+	oldest := today.AddDate(0, 0, -f.windowDays()+1)
 	if d.After(today) || d.Before(oldest) {
 		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_date_window", "From", oldest.Format(time.DateOnly), "To", today.Format(time.DateOnly))
 	}
@@ -114,48 +124,39 @@ func (r *Router) checkDate(d time.Time) error {
 
 // reportDate is the date a parsed report names, today when none, refused
 // outside the open window.
-func (r *Router) reportDate(res reportparse.Result) (time.Time, error) {
-	date := r.today()
+func (f *reports) reportDate(res reportparse.Result) (time.Time, error) {
+	date := f.today()
 	if !res.Date.IsZero() {
 		date = res.Date
 	}
-	return date, r.checkDate(date)
+	return date, f.checkDate(date)
 }
 
-// windowDays is how many days back (today included) a report may be dated.
-func (r *Router) windowDays() int {
-	days := int(r.EditWindow / (24 * time.Hour))
-	if days < 1 {
-		days = 1
-	}
-	return days
-}
-
-// reportCommand is /baocao, /bc, /report: the guided flow without
+// command is /baocao, /bc, /report: the guided flow without
 // arguments, the quick form with them.
-func (r *Router) reportCommand(ctx context.Context, req *request) error {
-	if err := req.canReport(); err != nil {
+func (f *reports) command(ctx context.Context, req *Request) error {
+	if err := req.requireTeam(); err != nil {
 		return err
 	}
-	set, err := r.activities.get(ctx, r.Indicators)
+	set, err := f.activities.get(ctx, f.Indicators)
 	if err != nil {
 		return err
 	}
 	if strings.TrimSpace(req.Args) == "" {
-		d := &reportDraft{Batch: newBatch(), Source: cnsbot.SourceChat, Date: r.today().Format(time.DateOnly)}
-		return r.showStep(ctx, req, set, d, stepPick, false)
+		d := &reportDraft{Batch: newBatch(), Source: cnsbot.SourceChat, Date: f.today().Format(time.DateOnly)}
+		return f.showStep(ctx, req, set, d, stepPick, false)
 	}
-	return r.quickReport(ctx, req, set)
+	return f.quickReport(ctx, req, set)
 }
 
 // quickReport saves "/bc vneid 15 dvc 3 hôm qua" at once and answers with a
 // receipt and an undo button.
-func (r *Router) quickReport(ctx context.Context, req *request, set *activitySet) error {
-	res := set.parser.ParseQuick(req.Args, r.today())
-	if err := r.checkParsed(req, set, res, true); err != nil {
+func (f *reports) quickReport(ctx context.Context, req *Request, set *activitySet) error {
+	res := set.parser.ParseQuick(req.Args, f.today())
+	if err := f.checkParsed(req, set, res, true); err != nil {
 		return err
 	}
-	date, err := r.reportDate(res)
+	date, err := f.reportDate(res)
 	if err != nil {
 		return err
 	}
@@ -164,11 +165,11 @@ func (r *Router) quickReport(ctx context.Context, req *request, set *activitySet
 		items = append(items, draftItem{IndicatorID: set.find(p.Code).ID, Value: p.Value})
 	}
 	d := &reportDraft{Batch: req.ID, Items: items, Date: date.Format(time.DateOnly), Source: cnsbot.SourceQuick}
-	return r.saveDraft(ctx, req, set, d, false)
+	return f.saveDraft(ctx, req, set, d, false)
 }
 
 // checkParsed turns what the parser could not accept into one clear answer.
-func (r *Router) checkParsed(req *request, set *activitySet, res reportparse.Result, quick bool) error {
+func (f *reports) checkParsed(req *Request, set *activitySet, res reportparse.Result, quick bool) error {
 	for _, p := range res.Problems {
 		ind := set.find(p.Code)
 		name := p.Raw
@@ -206,30 +207,30 @@ func (r *Router) checkParsed(req *request, set *activitySet, res reportparse.Res
 
 // freeText reads a registered member's ordinary message as a report and
 // shows what was understood; nothing is saved before Lưu.
-func (r *Router) freeText(ctx context.Context, req *request, text string) error {
+func (f *reports) freeText(ctx context.Context, req *Request, text string) error {
 	if req.member.TeamID == 0 {
-		return req.reply(ctx, req.t("text.not_understood"), nil)
+		return req.Reply(ctx, req.T("text.not_understood"), nil)
 	}
-	set, err := r.activities.get(ctx, r.Indicators)
+	set, err := f.activities.get(ctx, f.Indicators)
 	if err != nil {
 		return err
 	}
-	res := set.parser.Parse(text, r.today())
+	res := set.parser.Parse(text, f.today())
 	if len(res.Pairs) == 0 && len(res.Problems) == 0 {
 		// No figures: it may be a question about them ("tổ mình tháng này
 		// được bao nhiêu").
-		p, err := r.askParser(ctx)
+		p, err := f.askParser(ctx)
 		if err != nil {
 			return err
 		}
-		if q := p.Parse(text, r.today()); q.Intent != "" {
-			return r.answerQuestion(ctx, req, q, false)
+		if q := p.Parse(text, f.today()); q.Intent != "" {
+			return f.table.answer(ctx, req, q, false)
 		}
 	}
-	if err := r.checkParsed(req, set, res, false); err != nil {
+	if err := f.checkParsed(req, set, res, false); err != nil {
 		return err
 	}
-	date, err := r.reportDate(res)
+	date, err := f.reportDate(res)
 	if err != nil {
 		return err
 	}
@@ -237,12 +238,12 @@ func (r *Router) freeText(ctx context.Context, req *request, text string) error 
 	for _, p := range res.Pairs {
 		d.set(set.find(p.Code).ID, p.Value)
 	}
-	return r.showStep(ctx, req, set, d, stepReview, false)
+	return f.showStep(ctx, req, set, d, stepReview, false)
 }
 
 // continueFlow hands typed text to the step of the report flow waiting for it.
-func (r *Router) continueReport(ctx context.Context, req *request, text string) error {
-	set, err := r.activities.get(ctx, r.Indicators)
+func (f *reports) continueFlow(ctx context.Context, req *Request, text string) error {
+	set, err := f.activities.get(ctx, f.Indicators)
 	if err != nil {
 		return err
 	}
@@ -255,7 +256,7 @@ func (r *Router) continueReport(ctx context.Context, req *request, text string) 
 	case stepValue:
 		ind := set.byID[d.Current]
 		if ind == nil {
-			return r.showStep(ctx, req, set, d, stepPick, false)
+			return f.showStep(ctx, req, set, d, stepPick, false)
 		}
 		v, err := textvi.ParseNumber(text)
 		if err != nil {
@@ -266,36 +267,36 @@ func (r *Router) continueReport(ctx context.Context, req *request, text string) 
 		}
 		d.set(ind.ID, v)
 		d.Back = append(d.Back, stepValue)
-		return r.showStep(ctx, req, set, d, stepMore, false)
+		return f.showStep(ctx, req, set, d, stepMore, false)
 	case stepNote:
 		d.Note = text
 		d.Back = append(d.Back, stepNote)
-		return r.showStep(ctx, req, set, d, stepDate, false)
+		return f.showStep(ctx, req, set, d, stepDate, false)
 	case stepDate:
-		day, ok := textvi.ParseDate(text, r.today())
+		day, ok := textvi.ParseDate(text, f.today())
 		if !ok {
 			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_date", "Text", text)
 		}
-		if err := r.checkDate(day); err != nil {
+		if err := f.checkDate(day); err != nil {
 			return err
 		}
 		d.Date = day.Format(time.DateOnly)
 		d.Back = append(d.Back, stepDate)
-		return r.showStep(ctx, req, set, d, stepReview, false)
+		return f.showStep(ctx, req, set, d, stepReview, false)
 	}
 	// A step that waits for a button got text. A whole report typed out
 	// replaces the draft, as free text does; an indicator's name alone
 	// works like its button on the pick step; anything else shows the step
 	// again.
-	if res := set.parser.Parse(text, r.today()); len(res.Pairs) > 0 {
-		return r.freeText(ctx, req, text)
+	if res := set.parser.Parse(text, f.today()); len(res.Pairs) > 0 {
+		return f.freeText(ctx, req, text)
 	}
-	if codes := mentioned(set, text, r.today()); req.conv.Step == stepPick && len(codes) == 1 {
+	if codes := mentioned(set, text, f.today()); req.conv.Step == stepPick && len(codes) == 1 {
 		d.Current = set.find(codes[0]).ID
 		d.Back = append(d.Back, stepPick)
-		return r.showStep(ctx, req, set, d, stepValue, false)
+		return f.showStep(ctx, req, set, d, stepValue, false)
 	}
-	return r.showStep(ctx, req, set, d, req.conv.Step, false)
+	return f.showStep(ctx, req, set, d, req.conv.Step, false)
 }
 
 func decodeDraft(c *cnsbot.Conversation) (*reportDraft, error) {
@@ -306,19 +307,19 @@ func decodeDraft(c *cnsbot.Conversation) (*reportDraft, error) {
 	return &d, nil
 }
 
-// reportCallback handles the buttons of the report flow.
-func (r *Router) reportCallback(ctx context.Context, req *request, cb Callback) error {
+// button handles the buttons of the report flow.
+func (f *reports) button(ctx context.Context, req *Request, cb Callback) error {
 	if cb.Action == "undo" {
-		return r.undo(ctx, req, cb.ID)
+		return f.undo(ctx, req, cb.ID)
 	}
-	c, ok, err := r.currentFlow(ctx, req, flowReport, cb.Version)
+	c, ok, err := req.currentFlow(ctx, flowReport, cb.Version)
 	if err != nil {
 		return err
 	} else if !ok {
 		// Yesterday's button, a second tap, another device: nothing to do.
 		return req.staleButton(ctx)
 	}
-	set, err := r.activities.get(ctx, r.Indicators)
+	set, err := f.activities.get(ctx, f.Indicators)
 	if err != nil {
 		return err
 	}
@@ -326,83 +327,86 @@ func (r *Router) reportCallback(ctx context.Context, req *request, cb Callback) 
 	if err != nil {
 		return err
 	}
-	push := func() { d.Back = append(d.Back, c.Step) }
+	switch {
+	case cb.Action == "cancel":
+		return req.cancelFromButton(ctx)
+	case cb.Action == "send" && len(d.Items) > 0:
+		return f.saveDraft(ctx, req, set, d, true)
+	}
+	step, err := f.nextStep(ctx, req, set, d, c.Step, cb)
+	if err != nil {
+		return err
+	} else if step == "" {
+		return req.staleButton(ctx)
+	}
+	return f.showStep(ctx, req, set, d, step, true)
+}
+
+// nextStep changes the draft as a button at step from says and returns the
+// step to show; "" for a button that does not apply.
+func (f *reports) nextStep(ctx context.Context, req *Request, set *activitySet, d *reportDraft, from string, cb Callback) (string, error) {
+	push := func(to string) string { d.Back = append(d.Back, from); return to }
 	switch cb.Action {
 	case "ind":
 		if set.byID[cb.ID] == nil {
-			return req.staleButton(ctx)
+			return "", nil
 		}
 		d.Current = cb.ID
-		push()
-		return r.showStep(ctx, req, set, d, stepValue, true)
+		return push(stepValue), nil
 	case "pg":
 		d.Page = int(cb.ID)
-		return r.showStep(ctx, req, set, d, stepPick, true)
+		return stepPick, nil
 	case "more":
-		push()
 		d.Page = 0
-		return r.showStep(ctx, req, set, d, stepPick, true)
+		return push(stepPick), nil
 	case "del":
 		d.remove(cb.ID)
 		if len(d.Items) == 0 {
-			return r.showStep(ctx, req, set, d, stepPick, true)
+			return stepPick, nil
 		}
-		return r.showStep(ctx, req, set, d, stepMore, true)
+		return stepMore, nil
 	case "done":
 		if len(d.Items) == 0 {
-			return r.showStep(ctx, req, set, d, stepPick, true)
+			return stepPick, nil
 		}
-		push()
-		return r.showStep(ctx, req, set, d, stepNote, true)
+		return push(stepNote), nil
 	case "skip":
 		d.Note = ""
-		push()
-		return r.showStep(ctx, req, set, d, stepDate, true)
+		return push(stepDate), nil
 	case "day":
-		day := r.today().AddDate(0, 0, -int(cb.ID))
-		if err := r.checkDate(day); err != nil {
-			return err
+		day := f.today().AddDate(0, 0, -int(cb.ID))
+		if err := f.checkDate(day); err != nil {
+			return "", err
 		}
 		d.Date = day.Format(time.DateOnly)
-		push()
-		return r.showStep(ctx, req, set, d, stepReview, true)
+		return push(stepReview), nil
 	case "edit":
-		push()
-		return r.showStep(ctx, req, set, d, stepMore, true)
+		return push(stepMore), nil
 	case "who":
-		if req.member.Role != cnsbot.RoleTeamLead {
-			return req.staleButton(ctx)
-		}
-		push()
-		return r.showStep(ctx, req, set, d, stepWho, true)
+		return push(stepWho), nil
 	case "for":
 		if cb.ID != 0 {
-			if _, err := r.teamMember(ctx, req, cb.ID); err != nil {
-				return err
+			if _, err := f.teamMember(ctx, req, cb.ID); err != nil {
+				return "", err
 			}
 		}
 		d.For = cb.ID
-		return r.showStep(ctx, req, set, d, stepReview, true)
+		return stepReview, nil
 	case "back":
 		step := stepPick
 		if n := len(d.Back); n > 0 {
 			step, d.Back = d.Back[n-1], d.Back[:n-1]
 		}
-		return r.showStep(ctx, req, set, d, step, true)
-	case "cancel":
-		return req.cancelFromButton(ctx)
+		return step, nil
 	case "send":
-		if len(d.Items) == 0 {
-			return r.showStep(ctx, req, set, d, stepPick, true)
-		}
-		return r.saveDraft(ctx, req, set, d, true)
+		return stepPick, nil // nothing to send yet
 	}
-	return req.staleButton(ctx)
+	return "", nil
 }
 
 // showStep stores the draft at step and shows that step, editing the
 // message of the pressed button or sending a new one.
-func (r *Router) showStep(ctx context.Context, req *request, set *activitySet, d *reportDraft, step string, edit bool) error {
+func (f *reports) showStep(ctx context.Context, req *Request, set *activitySet, d *reportDraft, step string, edit bool) error {
 	draft, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("encode report draft: %w", err)
@@ -417,27 +421,21 @@ func (r *Router) showStep(ctx context.Context, req *request, set *activitySet, d
 	}
 	var data stepData
 	if d.For != 0 {
-		m, err := r.teamMember(ctx, req, d.For)
+		m, err := f.teamMember(ctx, req, d.For)
 		if err != nil {
 			return err
 		}
 		data.ForName = m.FullName
 	}
 	if step == stepWho {
-		team, _, err := r.Members.FindMembers(ctx, cnsbot.MemberFilter{TeamID: req.member.TeamID, Limit: maxTeamShown})
+		team, _, err := f.Members.FindMembers(ctx, cnsbot.MemberFilter{TeamID: req.member.TeamID, Limit: maxTeamShown})
 		if err != nil {
 			return fmt.Errorf("find team members: %w", err)
 		}
 		data.Team = team
 	}
-	text, kb := r.renderStep(req, set, d, step, c.Version, data)
-	if edit {
-		if err := req.edit(ctx, text, kb); err != nil {
-			return err
-		}
-		return req.answer(ctx, "")
-	}
-	return req.reply(ctx, text, kb)
+	text, kb := f.renderStep(req, set, d, step, c.Version, data)
+	return req.show(ctx, edit, text, kb)
 }
 
 // stepData is what a step shows beyond the draft, read by showStep.
@@ -448,17 +446,17 @@ type stepData struct {
 
 // renderStep draws a step: its text and its buttons, which carry the
 // conversation version they were drawn for.
-func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step string, v int, data stepData) (string, *models.InlineKeyboardMarkup) {
+func (f *reports) renderStep(req *Request, set *activitySet, d *reportDraft, step string, v int, data stepData) (string, *models.InlineKeyboardMarkup) {
 	btn := func(label, action string, id int64) models.InlineKeyboardButton {
-		return button(label, Callback{Feature: "bc", Action: action, ID: id, Version: v}.String())
+		return button(label, Callback{Feature: prefixReport, Action: action, ID: id, Version: v}.String())
 	}
-	back := btn(req.t("common.back_button"), "back", 0)
-	cancel := btn(req.t("common.cancel_button"), "cancel", 0)
+	back := btn(req.T("common.back_button"), "back", 0)
+	cancel := btn(req.T("common.cancel_button"), "cancel", 0)
 	var rows [][]models.InlineKeyboardButton
 	var text string
 	switch step {
 	case stepPick:
-		text = req.t("report.pick")
+		text = req.T("report.pick")
 		pages := (len(set.list) + pickPageSize - 1) / pickPageSize
 		page := min(max(d.Page, 0), max(pages-1, 0))
 		for _, ind := range set.list[page*pickPageSize : min((page+1)*pickPageSize, len(set.list))] {
@@ -481,11 +479,11 @@ func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step
 		}
 	case stepValue:
 		ind := set.byID[d.Current]
-		text = req.t("report.ask_value", "Indicator", ind.Name(req.lang), "Unit", ind.Unit)
+		text = req.T("report.ask_value", "Indicator", ind.Name(req.lang), "Unit", ind.Unit)
 		rows = append(rows, []models.InlineKeyboardButton{back, cancel})
 	case stepMore:
-		text = req.t("report.more", "Items", r.itemLines(req, set, d))
-		rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.done_button"), "done", 0), btn(req.t("report.add_button"), "more", 0)})
+		text = req.T("report.more", "Items", f.itemLines(req, set, d))
+		rows = append(rows, []models.InlineKeyboardButton{btn(req.T("report.done_button"), "done", 0), btn(req.T("report.add_button"), "more", 0)})
 		for _, it := range d.Items {
 			if ind := set.byID[it.IndicatorID]; ind != nil {
 				rows = append(rows, []models.InlineKeyboardButton{btn("❌ "+ind.Name(req.lang), "del", ind.ID)})
@@ -493,28 +491,28 @@ func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step
 		}
 		rows = append(rows, []models.InlineKeyboardButton{back, cancel})
 	case stepNote:
-		text = req.t("report.ask_note")
-		rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.skip_button"), "skip", 0)}, []models.InlineKeyboardButton{back, cancel})
+		text = req.T("report.ask_note")
+		rows = append(rows, []models.InlineKeyboardButton{btn(req.T("report.skip_button"), "skip", 0)}, []models.InlineKeyboardButton{back, cancel})
 	case stepDate:
-		text = req.t("report.ask_date", "Days", r.windowDays())
+		text = req.T("report.ask_date", "Days", f.windowDays())
 		rows = append(rows, []models.InlineKeyboardButton{
-			btn(req.t("report.today_button"), "day", 0), btn(req.t("report.yesterday_button"), "day", 1),
+			btn(req.T("report.today_button"), "day", 0), btn(req.T("report.yesterday_button"), "day", 1),
 		}, []models.InlineKeyboardButton{back, cancel})
 	case stepReview:
 		key, send := "report.review", "report.send_button"
 		if d.Source == cnsbot.SourceFreeText {
 			key, send = "report.understood", "report.save_button"
 		}
-		text = req.t(key, "Items", r.itemLines(req, set, d), "Date", d.Date, "Note", d.Note, "For", data.ForName)
+		text = req.T(key, "Items", f.itemLines(req, set, d), "Date", d.Date, "Note", d.Note, "For", data.ForName)
 		rows = append(rows, []models.InlineKeyboardButton{
-			btn(req.t(send), "send", 0), btn(req.t("report.edit_button"), "edit", 0), cancel,
+			btn(req.T(send), "send", 0), btn(req.T("report.edit_button"), "edit", 0), cancel,
 		})
-		if req.member.Role == cnsbot.RoleTeamLead {
-			rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.for_button"), "who", 0)})
+		if f.table.allowed(req, featureForTeam) {
+			rows = append(rows, []models.InlineKeyboardButton{btn(req.T("report.for_button"), "who", 0)})
 		}
 	case stepWho:
-		text = req.t("report.ask_who")
-		rows = append(rows, []models.InlineKeyboardButton{btn(req.t("report.for_me_button"), "for", 0)})
+		text = req.T("report.ask_who")
+		rows = append(rows, []models.InlineKeyboardButton{btn(req.T("report.for_me_button"), "for", 0)})
 		for _, m := range data.Team {
 			if m.ID != req.member.ID {
 				rows = append(rows, []models.InlineKeyboardButton{btn(m.FullName, "for", m.ID)})
@@ -526,7 +524,7 @@ func (r *Router) renderStep(req *request, set *activitySet, d *reportDraft, step
 }
 
 // itemLines lists a draft's items, one "• name: 15 người" line each.
-func (r *Router) itemLines(req *request, set *activitySet, d *reportDraft) string {
+func (f *reports) itemLines(req *Request, set *activitySet, d *reportDraft) string {
 	var b strings.Builder
 	for _, it := range d.Items {
 		ind := set.byID[it.IndicatorID]
@@ -536,7 +534,7 @@ func (r *Router) itemLines(req *request, set *activitySet, d *reportDraft) strin
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(req.t("report.item", "Indicator", ind.Name(req.lang), "Code", ind.Code, "Value", it.Value, "Unit", ind.Unit))
+		b.WriteString(req.T("report.item", "Indicator", ind.Name(req.lang), "Code", ind.Code, "Value", it.Value, "Unit", ind.Unit))
 	}
 	return b.String()
 }
@@ -545,12 +543,12 @@ func (r *Router) itemLines(req *request, set *activitySet, d *reportDraft) strin
 // conversation and answers with the receipt. The idempotency keys come from
 // the author and the draft's batch: a second tap, a second device or a
 // redelivered update finds them taken and is told it was already done.
-func (r *Router) saveDraft(ctx context.Context, req *request, set *activitySet, d *reportDraft, edit bool) error {
+func (f *reports) saveDraft(ctx context.Context, req *Request, set *activitySet, d *reportDraft, edit bool) error {
 	author, m := req.member, req.member
 	var authorID int64
 	forName := ""
 	if d.For != 0 && d.For != author.ID {
-		target, err := r.teamMember(ctx, req, d.For)
+		target, err := f.teamMember(ctx, req, d.For)
 		if err != nil {
 			return err
 		}
@@ -564,7 +562,7 @@ func (r *Router) saveDraft(ctx context.Context, req *request, set *activitySet, 
 			Value: it.Value, Note: d.Note, Source: d.Source, IdempotencyKey: prefix + strconv.Itoa(i),
 		})
 	}
-	err := r.Reports.CreateReports(ctx, reports)
+	err := f.Reports.CreateReports(ctx, reports)
 	if cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
 		if req.conv != nil {
 			if err := req.endConversation(ctx); err != nil {
@@ -572,9 +570,9 @@ func (r *Router) saveDraft(ctx context.Context, req *request, set *activitySet, 
 			}
 		}
 		if req.CallbackQuery != nil {
-			return req.answer(ctx, req.t("report.already_saved"))
+			return req.answer(ctx, req.T("report.already_saved"))
 		}
-		return req.reply(ctx, req.t("report.already_saved"), nil)
+		return req.Reply(ctx, req.T("report.already_saved"), nil)
 	} else if err != nil {
 		return fmt.Errorf("save reports: %w", err)
 	}
@@ -583,38 +581,38 @@ func (r *Router) saveDraft(ctx context.Context, req *request, set *activitySet, 
 			return err
 		}
 	}
-	text := req.t("report.saved", "Items", r.itemLines(req, set, d), "Date", d.Date, "Note", d.Note,
-		"Minutes", int(r.UndoWindow/time.Minute), "For", forName)
+	text := req.T("report.saved", "Items", f.itemLines(req, set, d), "Date", d.Date, "Note", d.Note,
+		"Minutes", int(f.UndoWindow/time.Minute), "For", forName)
 	kb := inlineKeyboard([]models.InlineKeyboardButton{
-		button(req.t("report.undo_button"), Callback{Feature: "bc", Action: "undo", ID: d.Batch}.String()),
+		button(req.T("report.undo_button"), Callback{Feature: prefixReport, Action: "undo", ID: d.Batch}.String()),
 	})
 	if edit {
 		if err := req.edit(ctx, text, kb); err != nil {
 			return err
 		}
-		return req.answer(ctx, req.t("report.saved_notice"))
+		return req.answer(ctx, req.T("report.saved_notice"))
 	}
-	return req.reply(ctx, text, kb)
+	return req.Reply(ctx, text, kb)
 }
 
 // teamMember returns the member of the caller's team a team lead reports
 // for; anyone else is refused.
-func (r *Router) teamMember(ctx context.Context, req *request, id int64) (*cnsbot.Member, error) {
-	m, err := r.Members.FindMemberByID(ctx, id)
+func (f *reports) teamMember(ctx context.Context, req *Request, id int64) (*cnsbot.Member, error) {
+	m, err := f.Members.FindMemberByID(ctx, id)
 	if cnsbot.IsNotFound(err) {
 		return nil, cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
 	} else if err != nil {
 		return nil, fmt.Errorf("find member %d: %w", id, err)
 	}
-	if req.member.Role != cnsbot.RoleTeamLead || m.TeamID == 0 || m.TeamID != req.member.TeamID {
+	if !f.table.allowed(req, featureForTeam) || m.TeamID == 0 || m.TeamID != req.member.TeamID {
 		return nil, cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
 	}
 	return m, nil
 }
 
 // undo revokes a batch the caller saved, within the undo window.
-func (r *Router) undo(ctx context.Context, req *request, batch int64) error {
-	rs, _, err := r.Reports.FindReports(ctx, cnsbot.ReportFilter{KeyPrefix: batchPrefix(req.member.ID, batch)})
+func (f *reports) undo(ctx context.Context, req *Request, batch int64) error {
+	rs, _, err := f.Reports.FindReports(ctx, cnsbot.ReportFilter{KeyPrefix: batchPrefix(req.member.ID, batch)})
 	if err != nil {
 		return fmt.Errorf("find batch: %w", err)
 	}
@@ -622,16 +620,16 @@ func (r *Router) undo(ctx context.Context, req *request, batch int64) error {
 		return req.staleButton(ctx)
 	}
 	for _, rep := range rs {
-		if r.Now().Sub(rep.CreatedAt) > r.UndoWindow {
-			return req.answer(ctx, req.t("report.undo_expired", "Minutes", int(r.UndoWindow/time.Minute)))
+		if f.Now().Sub(rep.CreatedAt) > f.UndoWindow {
+			return req.answer(ctx, req.T("report.undo_expired", "Minutes", int(f.UndoWindow/time.Minute)))
 		}
 	}
 	for _, rep := range rs {
-		if _, err := r.Reports.RevokeReport(ctx, rep.ID, req.member.ID); err != nil && cnsbot.ErrorCode(err) != cnsbot.ECONFLICT {
+		if _, err := f.Reports.RevokeReport(ctx, rep.ID, req.member.ID); err != nil && cnsbot.ErrorCode(err) != cnsbot.ECONFLICT {
 			return fmt.Errorf("undo report %d: %w", rep.ID, err)
 		}
 	}
-	if err := req.edit(ctx, req.t("report.undone", "Count", len(rs)), nil); err != nil {
+	if err := req.edit(ctx, req.T("report.undone", "Count", len(rs)), nil); err != nil {
 		return err
 	}
 	return req.answer(ctx, "")

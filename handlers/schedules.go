@@ -12,7 +12,7 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// Schedules: the runner the scheduler calls for each slot — it works out
+// schedules: the runner the scheduler calls for each slot — it works out
 // the audience and queues the messages in the outbox — and /lichnhac, where
 // admins list, pause, resume and run schedules.
 
@@ -23,66 +23,73 @@ type Scheduler interface {
 	NextRuns(now time.Time) map[string]time.Time
 }
 
-// RunSchedule builds the audience of one slot and queues its messages as one
-// outbox batch. It implements the scheduler's Runner.
-func (r *Router) RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time) (batchID int64, recipients int, err error) {
+type schedules struct{ *base }
+
+func (f *schedules) features() []Feature {
+	return []Feature{{Name: "schedules", VI: "lichnhac", Roles: adminRoles, Groups: true, Help: "help.cmd_lichnhac",
+		Command: f.command, Prefix: prefixSchedules, Button: f.button}}
+}
+
+// run builds the audience of one slot and queues its messages as one
+// outbox batch.
+func (f *schedules) run(ctx context.Context, s *cnsbot.Schedule, slot time.Time) (batchID int64, recipients int, err error) {
 	unitID := s.UnitID
 	if unitID == 0 {
-		roots, err := r.Units.FindUnits(ctx, cnsbot.UnitFilter{ParentID: new(int64)})
+		roots, err := f.Units.FindUnits(ctx, cnsbot.UnitFilter{ParentID: new(int64)})
 		if err != nil || len(roots) == 0 {
 			return 0, 0, fmt.Errorf("find the root unit: %v", err)
 		}
 		unitID = roots[0].ID
 	}
-	local := slot.In(r.Location)
-	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, r.Location)
+	local := slot.In(f.Location)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, f.Location)
 	title := "schedule " + s.Name
 	switch s.Audience {
 	case cnsbot.AudienceSilentTeams:
 		p := cnsbot.PeriodOf(cnsbot.PeriodWeek, day)
 		if monthly(s.Cron) {
 			p = cnsbot.PeriodOf(cnsbot.PeriodAdminMonth, day)
-			if !r.AdminMonth {
+			if !f.AdminMonth {
 				p = cnsbot.PeriodOf(cnsbot.PeriodMonth, day)
 			}
 		}
-		ms, err := r.silentTeamMembers(ctx, unitID, p, nil)
+		ms, err := f.silentTeamMembers(ctx, unitID, p, nil)
 		if err != nil {
 			return 0, 0, err
 		}
-		id, err := r.queueReminders(ctx, "schedule", title, 0, 0, "", ms, p)
+		id, err := f.queueReminders(ctx, "schedule", title, 0, 0, "", ms, p)
 		return id, len(ms), err
 	case cnsbot.AudienceEscalation:
-		return r.escalate(ctx, unitID, day, title)
+		return f.escalate(ctx, unitID, day, title)
 	case cnsbot.AudienceMembers:
-		ms, err := r.recipients(ctx, unitID, bcAll)
+		ms, err := f.recipients(ctx, unitID, bcAll)
 		if err != nil {
 			return 0, 0, err
 		}
-		return r.queueTexts(ctx, title, ms, func(m *cnsbot.Member, lang string) string {
-			return r.scheduleText(lang, s, "schedule.members_default")
+		return f.queueTexts(ctx, title, ms, func(m *cnsbot.Member, lang string) string {
+			return f.scheduleText(lang, s, "schedule.members_default")
 		})
 	case cnsbot.AudienceLeaders:
-		ms, err := r.recipients(ctx, unitID, bcLeaders)
+		ms, err := f.recipients(ctx, unitID, bcLeaders)
 		if err != nil {
 			return 0, 0, err
 		}
 		texts := make(map[int64]string, len(ms))
 		for _, m := range ms {
-			text, err := r.digest(ctx, m, day)
+			text, err := f.digest(ctx, m, day)
 			if err != nil {
 				return 0, 0, err
 			}
 			texts[m.ID] = text
 		}
-		return r.queueTexts(ctx, title, ms, func(m *cnsbot.Member, _ string) string { return texts[m.ID] })
+		return f.queueTexts(ctx, title, ms, func(m *cnsbot.Member, _ string) string { return texts[m.ID] })
 	case cnsbot.AudienceGroup:
 		b := &cnsbot.OutboxBatch{Kind: "schedule", Title: title}
-		msg := &cnsbot.OutboxMessage{ChatID: s.ChatID, IsGroup: true, Text: r.scheduleText(r.DefaultLocale, s, "schedule.group_default")}
-		if err := r.Outbox.CreateBatch(ctx, b, []*cnsbot.OutboxMessage{msg}); err != nil {
+		msg := &cnsbot.OutboxMessage{ChatID: s.ChatID, IsGroup: true, Text: f.scheduleText(f.DefaultLocale, s, "schedule.group_default")}
+		if err := f.Outbox.CreateBatch(ctx, b, []*cnsbot.OutboxMessage{msg}); err != nil {
 			return 0, 0, fmt.Errorf("queue group message: %w", err)
 		}
-		r.notifyOutbox()
+		f.notifyOutbox()
 		return b.ID, 1, nil
 	}
 	return 0, 0, fmt.Errorf("schedule %s: unknown audience %q", s.Name, s.Audience)
@@ -94,34 +101,34 @@ func monthly(spec string) bool {
 	return len(f) == 5 && f[2] != "*"
 }
 
-func (r *Router) scheduleText(lang string, s *cnsbot.Schedule, fallback string) string {
+func (f *schedules) scheduleText(lang string, s *cnsbot.Schedule, fallback string) string {
 	if s.Message != "" {
-		return r.Catalog.T(lang, "schedule.custom", map[string]any{"Text": s.Message})
+		return f.Catalog.T(lang, "schedule.custom", map[string]any{"Text": s.Message})
 	}
-	return r.Catalog.T(lang, fallback, nil)
+	return f.Catalog.T(lang, fallback, nil)
 }
 
 // queueTexts queues one message per member, text rendered per member.
-func (r *Router) queueTexts(ctx context.Context, title string, ms []*cnsbot.Member, text func(m *cnsbot.Member, lang string) string) (int64, int, error) {
+func (f *schedules) queueTexts(ctx context.Context, title string, ms []*cnsbot.Member, text func(m *cnsbot.Member, lang string) string) (int64, int, error) {
 	if len(ms) == 0 {
 		return 0, 0, nil
 	}
 	msgs := make([]*cnsbot.OutboxMessage, 0, len(ms))
 	for _, m := range ms {
-		msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID, Text: text(m, r.memberLang(m))})
+		msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID, Text: text(m, f.memberLang(m))})
 	}
 	b := &cnsbot.OutboxBatch{Kind: "schedule", Title: title}
-	if err := r.Outbox.CreateBatch(ctx, b, msgs); err != nil {
+	if err := f.Outbox.CreateBatch(ctx, b, msgs); err != nil {
 		return 0, 0, fmt.Errorf("queue %s: %w", title, err)
 	}
-	r.notifyOutbox()
+	f.notifyOutbox()
 	return b.ID, len(msgs), nil
 }
 
 // escalate: the weekly deadline is the end of the ISO week (Sunday). On
 // Monday the teams silent last week are named to their team lead; on
 // Tuesday the teams still silent are named to the commune's leaders.
-func (r *Router) escalate(ctx context.Context, unitID int64, day time.Time, title string) (int64, int, error) {
+func (f *schedules) escalate(ctx context.Context, unitID int64, day time.Time, title string) (int64, int, error) {
 	var toLeads bool
 	switch day.Weekday() {
 	case time.Monday:
@@ -133,18 +140,18 @@ func (r *Router) escalate(ctx context.Context, unitID int64, day time.Time, titl
 	lastWeek := cnsbot.PeriodOf(cnsbot.PeriodWeek, day).Prev()
 	// Still silent means nothing for last week even now (a late report
 	// counts: reports are dated, so a Monday report dated Sunday clears it).
-	res, err := r.computeMissing(ctx, unitID, lastWeek)
+	res, err := f.computeMissing(ctx, unitID, lastWeek)
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := r.units.load(ctx, r.Units); err != nil {
+	if err := f.units.load(ctx, f.Units); err != nil {
 		return 0, 0, err
 	}
 	var msgs []*cnsbot.OutboxMessage
 	if toLeads {
 		lead := cnsbot.RoleTeamLead
 		for _, a := range res.Silent {
-			ms, _, err := r.Members.FindMembers(ctx, cnsbot.MemberFilter{TeamID: a.TeamID, Role: lead, Status: cnsbot.StatusActive})
+			ms, _, err := f.Members.FindMembers(ctx, cnsbot.MemberFilter{TeamID: a.TeamID, Role: lead, Status: cnsbot.StatusActive})
 			if err != nil {
 				return 0, 0, err
 			}
@@ -152,16 +159,16 @@ func (r *Router) escalate(ctx context.Context, unitID int64, day time.Time, titl
 				if m.TelegramID == 0 {
 					continue
 				}
-				req := &request{r: r, lang: r.memberLang(m)}
+				req := f.forMember(m)
 				msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID,
-					Text: req.t("escalation.team_lead", "Name", m.FullName, "Period", req.periodLabel(lastWeek))})
+					Text: req.T("escalation.team_lead", "Name", m.FullName, "Period", req.periodLabel(lastWeek))})
 			}
 		}
 	} else {
 		// Group the silent teams by commune (the parent of their village).
 		byCommune := map[int64][]string{}
 		for _, a := range res.Silent {
-			if u := r.units.unit(a.UnitID); u != nil && u.ParentID != 0 {
+			if u := f.units.unit(a.UnitID); u != nil && u.ParentID != 0 {
 				byCommune[u.ParentID] = append(byCommune[u.ParentID], u.DisplayName())
 			}
 		}
@@ -171,7 +178,7 @@ func (r *Router) escalate(ctx context.Context, unitID int64, day time.Time, titl
 		}
 		sort.Slice(communes, func(i, j int) bool { return communes[i] < communes[j] })
 		for _, cid := range communes {
-			leaders, _, err := r.Members.FindMembers(ctx, cnsbot.MemberFilter{UnitID: cid, Role: cnsbot.RoleLeader, Status: cnsbot.StatusActive})
+			leaders, _, err := f.Members.FindMembers(ctx, cnsbot.MemberFilter{UnitID: cid, Role: cnsbot.RoleLeader, Status: cnsbot.StatusActive})
 			if err != nil {
 				return 0, 0, err
 			}
@@ -179,9 +186,9 @@ func (r *Router) escalate(ctx context.Context, unitID int64, day time.Time, titl
 				if m.TelegramID == 0 || m.UnitID != cid {
 					continue
 				}
-				req := &request{r: r, lang: r.memberLang(m)}
+				req := f.forMember(m)
 				msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID,
-					Text: req.t("escalation.commune", "Name", m.FullName, "Period", req.periodLabel(lastWeek),
+					Text: req.T("escalation.commune", "Name", m.FullName, "Period", req.periodLabel(lastWeek),
 						"Count", len(byCommune[cid]), "Teams", strings.Join(byCommune[cid], ", "))})
 			}
 		}
@@ -190,26 +197,26 @@ func (r *Router) escalate(ctx context.Context, unitID int64, day time.Time, titl
 		return 0, 0, nil
 	}
 	b := &cnsbot.OutboxBatch{Kind: "escalation", Title: title}
-	if err := r.Outbox.CreateBatch(ctx, b, msgs); err != nil {
+	if err := f.Outbox.CreateBatch(ctx, b, msgs); err != nil {
 		return 0, 0, fmt.Errorf("queue escalation: %w", err)
 	}
-	r.notifyOutbox()
+	f.notifyOutbox()
 	return b.ID, len(msgs), nil
 }
 
 // digest is a leader's Monday summary: the sector indicators met and the
 // reporting rate of last week, for the leader's own scope.
-func (r *Router) digest(ctx context.Context, m *cnsbot.Member, day time.Time) (string, error) {
-	req := &request{r: r, lang: r.memberLang(m), member: m}
-	set, err := r.activities.get(ctx, r.Indicators)
+func (f *schedules) digest(ctx context.Context, m *cnsbot.Member, day time.Time) (string, error) {
+	req := f.forMember(m)
+	set, err := f.activities.get(ctx, f.Indicators)
 	if err != nil {
 		return "", err
 	}
-	unit, err := r.scope(ctx, req)
+	unit, err := f.scope(ctx, req)
 	if err != nil {
 		return "", err
 	}
-	rows, err := r.sectorRows(ctx, set, unit.ID, day.Year(), day.Format(time.DateOnly))
+	rows, err := f.sectorRows(ctx, set, unit.ID, day.Year(), day.Format(time.DateOnly))
 	if err != nil {
 		return "", err
 	}
@@ -220,75 +227,65 @@ func (r *Router) digest(ctx context.Context, m *cnsbot.Member, day time.Time) (s
 		}
 	}
 	week := cnsbot.PeriodOf(cnsbot.PeriodWeek, day).Prev()
-	res, err := r.computeMissing(ctx, unit.ID, week)
+	res, err := f.computeMissing(ctx, unit.ID, week)
 	if err != nil {
 		return "", err
 	}
-	return req.t("digest.text", "Name", m.FullName, "Unit", unit.DisplayName(), "Met", met, "Total", len(rows),
+	return req.T("digest.text", "Name", m.FullName, "Unit", unit.DisplayName(), "Met", met, "Total", len(rows),
 		"Year", day.Year(), "Period", req.periodLabel(week), "Reported", res.Reported, "Expected", res.Expected,
 		"Rate", rate(res.Reported, res.Expected), "Silent", len(res.Silent)), nil
 }
 
-// lichnhac lists the schedules for admins, with buttons to pause, resume
-// and run each now.
-func (r *Router) lichnhac(ctx context.Context, req *request, edit bool) error {
-	if req.member.Role != cnsbot.RoleAdmin {
-		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
-	}
-	ss, err := r.Schedules.FindSchedules(ctx)
+func (f *schedules) command(ctx context.Context, req *Request) error { return f.list(ctx, req, false) }
+
+// list lists the schedules for admins, with buttons to pause, resume and
+// run each now.
+func (f *schedules) list(ctx context.Context, req *Request, edit bool) error {
+	ss, err := f.Schedules.FindSchedules(ctx)
 	if err != nil {
 		return fmt.Errorf("find schedules: %w", err)
 	}
 	var next map[string]time.Time
-	if r.Scheduler != nil {
-		next = r.Scheduler.NextRuns(r.Now())
+	if f.Scheduler != nil {
+		next = f.Scheduler.NextRuns(f.Now())
 	}
 	var b strings.Builder
-	b.WriteString(req.t("lichnhac.header"))
+	b.WriteString(req.T("lichnhac.header"))
 	var rows [][]models.InlineKeyboardButton
 	for _, s := range ss {
 		at := ""
 		if t, ok := next[s.Name]; ok && !s.Paused {
-			at = t.In(r.Location).Format("15:04 02/01/2006")
+			at = t.In(f.Location).Format("15:04 02/01/2006")
 		}
-		b.WriteString("\n" + req.t("lichnhac.line", "Name", s.Name, "Cron", s.Cron, "Audience", req.t("audience."+s.Audience),
+		b.WriteString("\n" + req.T("lichnhac.line", "Name", s.Name, "Cron", s.Cron, "Audience", req.T("audience."+s.Audience),
 			"Paused", s.Paused, "Next", at))
-		toggle := Callback{Feature: "lich", Action: "p", ID: s.ID}
-		label := req.t("lichnhac.pause_button", "Name", s.Name)
+		toggle := Callback{Feature: prefixSchedules, Action: "p", ID: s.ID}
+		label := req.T("lichnhac.pause_button", "Name", s.Name)
 		if s.Paused {
-			toggle.Action, label = "r", req.t("lichnhac.resume_button", "Name", s.Name)
+			toggle.Action, label = "r", req.T("lichnhac.resume_button", "Name", s.Name)
 		}
 		rows = append(rows, []models.InlineKeyboardButton{
 			button(label, toggle.String()),
-			button(req.t("lichnhac.run_button"), Callback{Feature: "lich", Action: "n", ID: s.ID}.String()),
+			button(req.T("lichnhac.run_button"), Callback{Feature: prefixSchedules, Action: "n", ID: s.ID}.String()),
 		})
 	}
-	if runs, err := r.Schedules.LastRuns(ctx, 5); err == nil && len(runs) > 0 {
+	if runs, err := f.Schedules.LastRuns(ctx, 5); err == nil && len(runs) > 0 {
 		names := map[int64]string{}
 		for _, s := range ss {
 			names[s.ID] = s.Name
 		}
-		b.WriteString("\n\n" + req.t("lichnhac.runs_header"))
+		b.WriteString("\n\n" + req.T("lichnhac.runs_header"))
 		for _, run := range runs {
-			b.WriteString("\n" + req.t("lichnhac.run_line", "Name", names[run.ScheduleID],
-				"At", run.StartedAt.In(r.Location).Format("15:04 02/01"), "Count", run.Recipients, "Error", run.Error != ""))
+			b.WriteString("\n" + req.T("lichnhac.run_line", "Name", names[run.ScheduleID],
+				"At", run.StartedAt.In(f.Location).Format("15:04 02/01"), "Count", run.Recipients, "Error", run.Error != ""))
 		}
 	}
-	if edit {
-		if err := req.edit(ctx, b.String(), inlineKeyboard(rows...)); err != nil {
-			return err
-		}
-		return req.answer(ctx, "")
-	}
-	return req.reply(ctx, b.String(), inlineKeyboard(rows...))
+	return req.show(ctx, edit, b.String(), inlineKeyboard(rows...))
 }
 
-// lichnhacCallback: "lich:p:ID" pause, "lich:r:ID" resume, "lich:n:ID" run now.
-func (r *Router) lichnhacCallback(ctx context.Context, req *request, cb Callback) error {
-	if req.member.Role != cnsbot.RoleAdmin {
-		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
-	}
-	ss, err := r.Schedules.FindSchedules(ctx)
+// button: "lich:p:ID" pause, "lich:r:ID" resume, "lich:n:ID" run now.
+func (f *schedules) button(ctx context.Context, req *Request, cb Callback) error {
+	ss, err := f.Schedules.FindSchedules(ctx)
 	if err != nil {
 		return fmt.Errorf("find schedules: %w", err)
 	}
@@ -303,22 +300,22 @@ func (r *Router) lichnhacCallback(ctx context.Context, req *request, cb Callback
 	}
 	switch cb.Action {
 	case "p", "r":
-		if err := r.Schedules.SetSchedulePaused(ctx, s.ID, cb.Action == "p"); err != nil {
+		if err := f.Schedules.SetSchedulePaused(ctx, s.ID, cb.Action == "p"); err != nil {
 			return fmt.Errorf("pause schedule %d: %w", s.ID, err)
 		}
-		if r.Scheduler != nil {
-			r.Scheduler.Reload()
+		if f.Scheduler != nil {
+			f.Scheduler.Reload()
 		}
-		return r.lichnhac(ctx, req, true)
+		return f.list(ctx, req, true)
 	case "n":
-		if r.Scheduler == nil {
+		if f.Scheduler == nil {
 			return req.staleButton(ctx)
 		}
-		run, err := r.Scheduler.RunNow(ctx, s.Name)
+		run, err := f.Scheduler.RunNow(ctx, s.Name)
 		if err != nil {
 			return fmt.Errorf("run schedule %s: %w", s.Name, err)
 		}
-		return req.answer(ctx, req.t("lichnhac.ran", "Name", s.Name, "Count", run.Recipients))
+		return req.answer(ctx, req.T("lichnhac.ran", "Name", s.Name, "Count", run.Recipients))
 	}
 	return req.staleButton(ctx)
 }

@@ -22,45 +22,48 @@ type StatusInfo struct {
 	Webhook func(ctx context.Context) (string, error)
 }
 
-func (r *Router) status(ctx context.Context, req *request) error {
-	if req.member.Role != cnsbot.RoleAdmin {
-		return cnsbot.Errorf(cnsbot.EFORBIDDEN, "error.forbidden")
-	}
-	info := r.Status
+type status struct{ *base }
+
+func (f *status) features() []Feature {
+	return []Feature{{Name: "status", VI: "trangthai", Roles: adminRoles, Groups: true, Help: "help.cmd_trangthai", Command: f.command}}
+}
+
+func (f *status) command(ctx context.Context, req *Request) error {
+	info := f.Status
 	if info == nil {
-		info = &StatusInfo{Version: "dev", Mode: "shell", Started: r.Now()}
+		info = &StatusInfo{Version: "dev", Mode: "shell", Started: f.Now()}
 	}
-	webhook := req.t("status.no_webhook")
+	webhook := req.T("status.no_webhook")
 	if info.Webhook != nil {
 		if w, err := info.Webhook(ctx); err != nil {
-			webhook = req.t("status.webhook_unknown")
-			r.Logger.Warn("getWebhookInfo", "err", err)
+			webhook = req.T("status.webhook_unknown")
+			f.Logger.Warn("getWebhookInfo", "err", err)
 		} else {
 			webhook = w
 		}
 	}
-	depth, err := r.Outbox.Depth(ctx)
+	depth, err := f.Outbox.Depth(ctx)
 	if err != nil {
 		return fmt.Errorf("outbox depth: %w", err)
 	}
-	_, blocked, err := r.Members.FindMembers(ctx, cnsbot.MemberFilter{UnitID: req.member.UnitID, Status: cnsbot.StatusBlocked, Limit: 1})
+	_, blocked, err := f.Members.FindMembers(ctx, cnsbot.MemberFilter{UnitID: req.member.UnitID, Status: cnsbot.StatusBlocked, Limit: 1})
 	if err != nil {
 		return fmt.Errorf("count blocked members: %w", err)
 	}
 	var runs []string
-	if rs, err := r.Schedules.LastRuns(ctx, 5); err == nil {
+	if rs, err := f.Schedules.LastRuns(ctx, 5); err == nil {
 		names := map[int64]string{}
-		if ss, err := r.Schedules.FindSchedules(ctx); err == nil {
+		if ss, err := f.Schedules.FindSchedules(ctx); err == nil {
 			for _, s := range ss {
 				names[s.ID] = s.Name
 			}
 		}
 		for _, run := range rs {
-			runs = append(runs, req.t("lichnhac.run_line", "Name", names[run.ScheduleID],
-				"At", run.StartedAt.In(r.Location).Format("15:04 02/01"), "Count", run.Recipients, "Error", run.Error != ""))
+			runs = append(runs, req.T("lichnhac.run_line", "Name", names[run.ScheduleID],
+				"At", run.StartedAt.In(f.Location).Format("15:04 02/01"), "Count", run.Recipients, "Error", run.Error != ""))
 		}
 	}
-	uptime := r.Now().Sub(info.Started).Round(time.Second)
-	return req.reply(ctx, req.t("status.text", "Version", info.Version, "Uptime", uptime.String(), "Mode", info.Mode,
+	uptime := f.Now().Sub(info.Started).Round(time.Second)
+	return req.Reply(ctx, req.T("status.text", "Version", info.Version, "Uptime", uptime.String(), "Mode", info.Mode,
 		"Webhook", webhook, "Depth", depth, "Blocked", blocked, "Runs", strings.Join(runs, "\n")), nil)
 }

@@ -135,3 +135,45 @@ func (ix *unitIndex) unit(id int64) *cnsbot.Unit {
 	defer ix.mu.Unlock()
 	return ix.byID[id]
 }
+
+// unitAndTeam returns a member's unit path and the team's name when it
+// says more than the unit's.
+func (b *base) unitAndTeam(ctx context.Context, m *cnsbot.Member) (unit, team string, err error) {
+	names, err := b.unitNames(ctx, m.UnitID)
+	if err != nil {
+		return "", "", err
+	}
+	if m.TeamID != 0 {
+		t, err := b.Teams.FindTeamByID(ctx, m.TeamID)
+		if err != nil {
+			return "", "", fmt.Errorf("find team %d: %w", m.TeamID, err)
+		}
+		if len(names) == 0 || t.Name != names[0] {
+			team = t.Name
+		}
+	}
+	return strings.Join(names, ", "), team, nil
+}
+
+// unitPath names a unit with its ancestors below the root: "Thôn Làng Mới,
+// Xã Bản Phố, Huyện Bắc Hà" — a province has many villages of one name.
+func (b *base) unitPath(ctx context.Context, unitID int64) (string, error) {
+	names, err := b.unitNames(ctx, unitID)
+	return strings.Join(names, ", "), err
+}
+
+func (b *base) unitNames(ctx context.Context, unitID int64) ([]string, error) {
+	var names []string
+	for id, depth := unitID, 0; id != 0 && depth < 16; depth++ {
+		u, err := b.Units.FindUnitByID(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("find unit %d: %w", id, err)
+		}
+		if u.ParentID == 0 && len(names) > 0 {
+			break // the province goes without saying
+		}
+		names = append(names, u.DisplayName())
+		id = u.ParentID
+	}
+	return names, nil
+}

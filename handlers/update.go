@@ -1,9 +1,6 @@
 package handlers
 
 import (
-	"context"
-
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 )
 
@@ -16,16 +13,6 @@ type Update struct {
 	ChatID  int64
 	UserID  int64
 	Private bool // a private chat with the bot
-}
-
-// Sender is what handlers need of the Telegram Bot API. *tgbot.Bot has these
-// methods; the terminal shell and tests provide their own.
-type Sender interface {
-	SendMessage(ctx context.Context, params *tgbot.SendMessageParams) (*models.Message, error)
-	EditMessageText(ctx context.Context, params *tgbot.EditMessageTextParams) (*models.Message, error)
-	AnswerCallbackQuery(ctx context.Context, params *tgbot.AnswerCallbackQueryParams) (bool, error)
-	SendDocument(ctx context.Context, params *tgbot.SendDocumentParams) (*models.Message, error)
-	SendPhoto(ctx context.Context, params *tgbot.SendPhotoParams) (*models.Message, error)
 }
 
 // SourceMessage returns the update's message (or the message of its callback

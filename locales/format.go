@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -243,3 +244,11 @@ func escape(v any) string {
 // Escape makes user or database text safe inside a message sent in HTML
 // parse mode — the same escaping as the templates' esc.
 func Escape(s string) string { return escape(s) }
+
+// htmlTag matches the HTML tags locale texts and answers use.
+var htmlTag = regexp.MustCompile(`</?(b|i|u|s|code|pre|a|tg-spoiler|blockquote)( [^>]*)?>`)
+
+// PlainText turns the HTML of a text into plain text: the tags dropped and
+// the entities unescaped. Callback answers and the terminal shell show
+// plain text.
+func PlainText(s string) string { return html.UnescapeString(htmlTag.ReplaceAllString(s, "")) }

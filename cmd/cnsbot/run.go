@@ -47,25 +47,19 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 	}
 	mx := metrics.New(a.Outbox.Depth)
 	a.instrument(mx)
-	router, pipeline := newRouterAndPipeline(a)
-	var lastUpdate atomic.Int64
-	pipeline.OnHandled = func(int64, time.Duration, error) { lastUpdate.Store(time.Now().Unix()) }
-	pipeline.Observe = mx.Update
-
-	b, err := bot.New(ctx, bot.Options{
+	b, err := bot.Connect(ctx, bot.Options{
 		Token:       cfg.Telegram.Token,
 		APIURL:      cfg.Telegram.APIURL,
 		PollTimeout: cfg.Telegram.PollTimeout.Duration(),
 		MaxActive:   cfg.Telegram.Workers,
 		Logger:      a.Logger,
-	}, pipeline)
+	})
 	if err != nil {
 		return err
 	}
-	router.Sender, router.BotUsername = b.TG, b.Username
-	router.Status = &handlers.StatusInfo{Version: Version(), Mode: cfg.Telegram.Mode, Started: time.Now()}
+	status := &handlers.StatusInfo{Version: Version(), Mode: cfg.Telegram.Mode, Started: time.Now()}
 	if cfg.Telegram.Mode == "webhook" {
-		router.Status.Webhook = func(ctx context.Context) (string, error) {
+		status.Webhook = func(ctx context.Context) (string, error) {
 			w, err := b.TG.GetWebhookInfo(ctx)
 			if err != nil {
 				return "", errors.New(bot.Redact(err, cfg.Telegram.Token))
@@ -77,11 +71,24 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 			return s, nil
 		}
 	}
-	stopBackground, err := m.startBackground(ctx, a, router, b.TG, mx)
+	bg := newBackground(a, b.TG, mx)
+	router := newRouter(a, b.TG, b.Username, bg, status)
+	pipeline := newPipeline(a, router)
+	var lastUpdate atomic.Int64
+	pipeline.OnHandled = func(int64, time.Duration, error) { lastUpdate.Store(time.Now().Unix()) }
+	pipeline.Observe = mx.Update
+	b.Attach(pipeline)
+	stopBackground, err := bg.start(ctx, a)
 	if err != nil {
 		return err
 	}
 	defer stopBackground()
+	go func() {
+		// The "/" menus: a convenience, set in the background at each start.
+		if err := router.SyncCommands(ctx); err != nil && ctx.Err() == nil {
+			a.Logger.Warn("set command menus", "err", bot.Redact(err, cfg.Telegram.Token))
+		}
+	}()
 	a.Logger.Info("cnsbot started", "version", Version(), "bot", b.Username, "mode", cfg.Telegram.Mode,
 		"database", cfg.Database.Path, "redis", redactedURL(cfg.Redis.URL))
 
@@ -107,33 +114,49 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 	return b.Drain(drainCtx)
 }
 
-// newRouterAndPipeline wires the handlers and the update pipeline over the
-// app's services. The Sender is set once the Telegram client exists.
-func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
+// newRouter builds the features over the app's services, the Telegram
+// sender and the background's outbox and scheduler.
+func newRouter(a *App, sender handlers.Sender, botUsername string, bg *background, status *handlers.StatusInfo) *handlers.Router {
 	var reports cnsbot.ReportService = a.Reports
 	if a.reportCounter != nil {
 		reports = countingReports{ReportService: a.Reports, count: a.reportCounter}
 	}
-	router := handlers.NewRouter(handlers.Services{
-		Members: a.Members, Units: a.Units, Teams: a.Teams, Joins: a.Joins, Conversations: a.Conversations,
-		Indicators: a.Indicators, Reports: reports, Targets: a.Targets, Figures: a.Figures,
-		Outbox: a.Outbox, Schedules: a.Schedules,
-	}, a.Catalog)
-	router.Logger = a.Logger
-	router.ConversationTTL = a.Config.Conversation.TTL.Duration()
-	router.DefaultLocale = a.Config.Locale
-	router.MaxTextLength = a.Config.Limits.MaxTextLength
-	router.Location = a.Location
-	router.EditWindow = a.Config.Conversation.EditWindow.Duration()
-	router.Thresholds = cnsbot.Thresholds{Behind: a.Config.Figures.BehindPercent}
-	router.AdminMonth = a.Config.Figures.AdminMonth
+	router := handlers.NewRouter(handlers.Deps{
+		Services: handlers.Services{
+			Members: a.Members, Units: a.Units, Teams: a.Teams, Joins: a.Joins, Conversations: a.Conversations,
+			Indicators: a.Indicators, Reports: reports, Targets: a.Targets, Figures: a.Figures,
+			Outbox: a.Outbox, Schedules: a.Schedules,
+		},
+		Catalog: a.Catalog,
+		Sender:  sender,
+		Logger:  a.Logger,
+		Settings: handlers.Settings{
+			ConversationTTL: a.Config.Conversation.TTL.Duration(),
+			DefaultLocale:   a.Config.Locale,
+			BotUsername:     botUsername,
+			MaxTextLength:   a.Config.Limits.MaxTextLength,
+			Location:        a.Location,
+			EditWindow:      a.Config.Conversation.EditWindow.Duration(),
+			Thresholds:      cnsbot.Thresholds{Behind: a.Config.Figures.BehindPercent},
+			AdminMonth:      a.Config.Figures.AdminMonth,
+		},
+		OutboxNotify: bg.outbox.Notify,
+		Scheduler:    bg.scheduler,
+		Status:       status,
+	})
+	bg.bind(router)
+	return router
+}
+
+// newPipeline puts the update pipeline in front of the router.
+func newPipeline(a *App, router *handlers.Router) *bot.Pipeline {
 	var updates cnsbot.UpdateLog = a.UpdateLog
 	if a.Redis != nil {
 		// With Redis, update ids are claimed there: shared by every process,
 		// no database write per update; SQLite while Redis is down.
 		updates = bot.FallbackUpdateLog{Primary: a.Redis, Fallback: a.UpdateLog}
 	}
-	pipeline := &bot.Pipeline{
+	return &bot.Pipeline{
 		Handler:       router.Handle,
 		Updates:       updates,
 		Locks:         a.Conversations,
@@ -143,7 +166,6 @@ func newRouterAndPipeline(a *App) (*handlers.Router, *bot.Pipeline) {
 		DefaultLocale: a.Config.Locale,
 		Timeout:       handlerTimeout,
 	}
-	return router, pipeline
 }
 
 // runWebhook serves Telegram's webhook deliveries until ctx ends.
@@ -223,36 +245,56 @@ func opsHandler(a *App, lastUpdate *atomic.Int64, mx *metrics.Metrics) http.Hand
 	return mux
 }
 
-// startBackground starts the outbox, which sends every mass message within
-// Telegram's limits, and the scheduler, which fires the reminder schedules.
-// The returned stop waits for both: call it after the updates in flight are
-// drained, so that what they queued is sent or stays queued for next time.
-func (m *Main) startBackground(ctx context.Context, a *App, router *handlers.Router, api bot.SenderAPI, mx *metrics.Metrics) (stop func(), err error) {
+// background is the outbox, which sends every mass message within
+// Telegram's limits, and the scheduler, which fires the reminder
+// schedules. The features are built over both, and both call the
+// features back (delivery reports, schedule runs): newBackground, then
+// the router, then bind, then start.
+type background struct {
+	outbox    *bot.Outbox
+	scheduler *schedule.Scheduler
+	mx        *metrics.Metrics
+}
+
+func newBackground(a *App, api bot.SenderAPI, mx *metrics.Metrics) *background {
 	outbox := &bot.Outbox{Store: a.Outbox, API: api, Logger: a.Logger, Token: a.Config.Telegram.Token,
-		RatePerSecond: a.Config.Broadcast.RatePerSecond, OnBatchDone: router.DeliveryReport}
-	var runner schedule.Runner = router
+		RatePerSecond: a.Config.Broadcast.RatePerSecond}
 	if mx != nil {
 		outbox.OnResult = mx.OutboxSend
-		runner = countingRunner{Runner: router, mx: mx}
 	}
-	router.OutboxNotify = outbox.Notify
+	sched := &schedule.Scheduler{Store: a.Schedules, Location: a.Location, Now: time.Now, Logger: a.Logger}
+	return &background{outbox: outbox, scheduler: sched, mx: mx}
+}
+
+// bind points the outbox and the scheduler at the features.
+func (bg *background) bind(router *handlers.Router) {
+	bg.outbox.OnBatchDone = router.DeliveryReport
+	var runner schedule.Runner = router
+	if bg.mx != nil {
+		runner = countingRunner{Runner: router, mx: bg.mx}
+	}
+	bg.scheduler.Runner = runner
+}
+
+// start seeds the schedules and starts both. The returned stop waits for
+// both: call it after the updates in flight are drained, so that what they
+// queued is sent or stays queued for next time.
+func (bg *background) start(ctx context.Context, a *App) (stop func(), err error) {
 	if err := seedSchedules(ctx, a); err != nil {
 		return nil, err
 	}
-	sched := &schedule.Scheduler{Store: a.Schedules, Runner: runner, Location: a.Location, Now: time.Now, Logger: a.Logger}
-	router.Scheduler = sched
-	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	run, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		if err := outbox.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
+		if err := bg.outbox.Run(run); err != nil && !errors.Is(err, context.Canceled) {
 			a.Logger.Error("outbox stopped", "err", err)
 		}
 	}()
 	go func() {
 		defer wg.Done()
-		if err := sched.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
+		if err := bg.scheduler.Run(run); err != nil && !errors.Is(err, context.Canceled) {
 			a.Logger.Error("scheduler stopped", "err", err)
 		}
 	}()

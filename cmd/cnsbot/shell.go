@@ -4,11 +4,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"html"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +17,7 @@ import (
 	"cnsbot/bot"
 	"cnsbot/demo"
 	"cnsbot/handlers"
+	"cnsbot/locales"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -69,15 +68,15 @@ func (m *Main) runShell(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	router, pipeline := newRouterAndPipeline(a)
-	pipeline.Updates = nil // the shell's updates are numbered afresh each run
-	pipeline.Flood = nil
 	sh := &shell{out: m.Stdout, lang: a.Config.Locale, user: userID, outDir: filepath.Join(filepath.Dir(cfg.Database.Path), "out")}
-	router.Sender, pipeline.Sender = sh, sh
-	router.BotUsername, pipeline.BotUsername = shellBotUsername, shellBotUsername
 	// Broadcasts and reminders go through the real outbox, to the terminal.
 	a.Config.Broadcast.RatePerSecond = 1000
-	stop, err := m.startBackground(ctx, a, router, sh, nil)
+	bg := newBackground(a, sh, nil)
+	pipeline := newPipeline(a, newRouter(a, sh, shellBotUsername, bg, nil))
+	pipeline.Updates = nil // the shell's updates are numbered afresh each run
+	pipeline.Flood = nil
+	pipeline.Sender, pipeline.BotUsername = sh, shellBotUsername
+	stop, err := bg.start(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -185,10 +184,6 @@ type shellChoice struct {
 
 var _ handlers.Sender = (*shell)(nil)
 
-var tagPattern = regexp.MustCompile(`</?(b|i|u|s|code|pre|a)( [^>]*)?>`)
-
-// plain turns the HTML the bot sends into terminal text.
-func plain(s string) string { return html.UnescapeString(tagPattern.ReplaceAllString(s, "")) }
 
 // SendMessage prints a message and its buttons.
 func (sh *shell) SendMessage(_ context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
@@ -219,6 +214,12 @@ func (sh *shell) AnswerCallbackQuery(_ context.Context, p *tgbot.AnswerCallbackQ
 		fmt.Fprintf(sh.out, "  ⓘ %s\n", p.Text)
 		sh.mu.Unlock()
 	}
+	return true, nil
+}
+
+// SetMyCommands accepts the "/" menu: the terminal has none, and
+// /trogiup lists the same commands from the same table.
+func (sh *shell) SetMyCommands(context.Context, *tgbot.SetMyCommandsParams) (bool, error) {
 	return true, nil
 }
 
@@ -259,7 +260,7 @@ func (sh *shell) saveFile(f models.InputFile, caption string) (*models.Message, 
 // print writes a bot message; the caller holds sh.mu.
 func (sh *shell) print(text string, markup models.ReplyMarkup, msgID int, chatID int64) {
 	fmt.Fprintln(sh.out)
-	for _, line := range strings.Split(plain(text), "\n") {
+	for _, line := range strings.Split(locales.PlainText(text), "\n") {
 		fmt.Fprintf(sh.out, "🤖 %s\n", line)
 	}
 	switch kb := markup.(type) {

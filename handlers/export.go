@@ -1,0 +1,123 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"cnsbot"
+	"cnsbot/ask"
+	"cnsbot/export"
+	"cnsbot/locales"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// exports: /xuat [period] [csv], an XLSX for the caller's scope — the table STT, Chỉ
+// tiêu, ĐVT, KH năm, TH kỳ này, Lũy kế, TH/KH (%), Ghi chú on a first sheet
+// and one sheet per child unit; CSV (UTF-8 with BOM) on request.
+
+// maxExportSheets bounds the per-child sheets (a district has ~20 communes).
+const maxExportSheets = 60
+
+// progressSheet builds one unit's table.
+func (f *exports) progressSheet(ctx context.Context, req *Request, set *activitySet, unit *cnsbot.Unit, p cnsbot.Period) (export.ProgressSheet, error) {
+	sheet := export.ProgressSheet{Name: unit.Name, Title: req.T("xuat.title", "Unit", unit.DisplayName(), "Period", req.periodLabel(p))}
+	rows, err := f.activityRows(ctx, set, unit.ID, p)
+	if err != nil {
+		return sheet, err
+	}
+	sector, err := f.sectorRows(ctx, set, unit.ID, p.Year, p.To)
+	if err != nil {
+		return sheet, err
+	}
+	for _, row := range append(rows, sector...) {
+		if row.Ind.Kind == cnsbot.KindSector && row.Value == nil && !row.HasPlan {
+			continue // a sector indicator this unit neither plans nor measures
+		}
+		pr := export.ProgressRow{
+			Code: row.Ind.Code, Name: row.Ind.Name(req.lang), Unit: row.Ind.Unit,
+			Plan: row.Plan, HasPlan: row.HasPlan, Period: row.Period, YearToDate: row.YTD,
+			Completion: row.Pct, HasCompletion: row.HasPct, Status: row.Status,
+		}
+		if v := row.Value; v != nil && v.Numerator != nil && v.Denominator != nil {
+			pr.Note = locales.FormatNumber(req.lang, *v.Numerator) + "/" + locales.FormatNumber(req.lang, *v.Denominator)
+		}
+		if row.HasPct {
+			pr.Note = strings.TrimSpace(pr.Note + " " + req.T("status."+string(row.Status)))
+		}
+		sheet.Rows = append(sheet.Rows, pr)
+	}
+	return sheet, nil
+}
+
+type exports struct{ *base }
+
+func (f *exports) features() []Feature {
+	return []Feature{{Name: "export", VI: "xuat", Roles: leaderRoles, Groups: true, Help: "help.cmd_xuat", Command: f.command,
+		Intent: ask.IntentExport, Answer: f.answer}}
+}
+
+func (f *exports) command(ctx context.Context, req *Request) error {
+	q, csv, err := f.figureArgs(ctx, req, ask.IntentExport)
+	if err != nil {
+		return err
+	}
+	return f.answer(ctx, req, q, csv)
+}
+
+func (f *exports) answer(ctx context.Context, req *Request, q ask.Question, csv bool) error {
+	return f.file(ctx, req, unitOf(q), f.periodOr(q, cnsbot.PeriodMonth), csv)
+}
+
+// file sends the export file.
+func (f *exports) file(ctx context.Context, req *Request, unitID int64, p cnsbot.Period, csv bool) error {
+	set, unit, err := f.figureScope(ctx, req, unitID)
+	if err != nil {
+		return err
+	}
+	first, err := f.progressSheet(ctx, req, set, unit, p)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	name := fmt.Sprintf("cnsbot-%s-%s", unit.Code, p.Code())
+	if csv {
+		if err := export.WriteProgressCSV(&buf, req.lang, first); err != nil {
+			return fmt.Errorf("write progress csv: %w", err)
+		}
+		name += ".csv"
+	} else {
+		sheets := []export.ProgressSheet{first}
+		kids, err := f.children(ctx, unit.ID)
+		if err != nil {
+			return err
+		}
+		for i, k := range kids {
+			if i == maxExportSheets {
+				break
+			}
+			s, err := f.progressSheet(ctx, req, set, k, p)
+			if err != nil {
+				return err
+			}
+			sheets = append(sheets, s)
+		}
+		if err := export.WriteProgressXLSX(&buf, req.lang, sheets); err != nil {
+			return fmt.Errorf("write progress xlsx: %w", err)
+		}
+		name += ".xlsx"
+	}
+	_, err = f.Sender.SendDocument(ctx, &tgbot.SendDocumentParams{
+		ChatID:    req.ChatID,
+		Document:  &models.InputFileUpload{Filename: name, Data: &buf},
+		Caption:   req.T("xuat.caption", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)),
+		ParseMode: models.ParseModeHTML,
+	})
+	if err != nil {
+		return fmt.Errorf("send export: %w", err)
+	}
+	return nil
+}
