@@ -184,7 +184,6 @@ type shellChoice struct {
 
 var _ handlers.Sender = (*shell)(nil)
 
-
 // SendMessage prints a message and its buttons.
 func (sh *shell) SendMessage(_ context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
 	sh.mu.Lock()
