@@ -106,7 +106,7 @@ func newDemoHarness(tb testing.TB, lang string) *harness {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	h := buildHarness(tb, path, false, nil)
+	h := buildHarness(tb, path, false, harnessOptions{})
 	for tg := int64(7001); tg <= 7005; tg++ {
 		m, err := h.members.FindMemberByTelegramID(context.Background(), tg)
 		if err != nil {

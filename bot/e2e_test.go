@@ -97,13 +97,18 @@ func (h *harness) advance(d time.Duration) {
 
 func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
 	tb.Helper()
-	return buildHarness(tb, filepath.Join(tb.TempDir(), "cnsbot.db"), true, nil, store...)
+	return buildHarness(tb, filepath.Join(tb.TempDir(), "cnsbot.db"), true, harnessOptions{}, store...)
+}
+
+// harnessOptions add features to the bot under test, and their texts.
+type harnessOptions struct {
+	Features []handlers.Feature
+	Texts    map[string]map[string]string // language → key → text
 }
 
 // buildHarness runs the bot on the database at path, seeding it with the
-// small tree unless the file already holds data, with the extra features
-// registered after the built-in ones.
-func buildHarness(tb testing.TB, path string, seed bool, extra []handlers.Feature, store ...cnsbot.ConversationStore) *harness {
+// small tree unless the file already holds data.
+func buildHarness(tb testing.TB, path string, seed bool, opts harnessOptions, store ...cnsbot.ConversationStore) *harness {
 	tb.Helper()
 	h := &harness{tg: telegramtest.NewServer(tb), ids: telegramtest.NewIDs(), handled: map[int64]bool{}, signal: make(chan struct{}, 1)}
 	h.db = sqlite.NewDB(path)
@@ -122,6 +127,11 @@ func buildHarness(tb testing.TB, path string, seed bool, extra []handlers.Featur
 	var err error
 	if h.catalog, err = locales.Load(); err != nil {
 		tb.Fatal(err)
+	}
+	if opts.Texts != nil {
+		if h.catalog, err = h.catalog.With(opts.Texts); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	mem := memory.NewStore()
 	mem.Now = h.now
@@ -149,7 +159,7 @@ func buildHarness(tb testing.TB, path string, seed bool, extra []handlers.Featur
 		Catalog: h.catalog, Sender: b.TG, Now: h.now,
 		Settings:     handlers.Settings{BotUsername: b.Username},
 		OutboxNotify: outbox.Notify,
-		Extra:        extra,
+		Extra:        opts.Features,
 	})
 	outbox.OnBatchDone = router.DeliveryReport
 	h.router = router

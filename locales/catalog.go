@@ -114,6 +114,41 @@ func (c *Catalog) T(lang, key string, args map[string]any) string {
 	return b.String()
 }
 
+// With returns a copy of the catalog with more texts, by language then
+// key, each parsed like the files' — for a feature whose texts live beside
+// it rather than in vi.yaml and en.yaml (a test's throwaway feature). A
+// key must be given in every language.
+func (c *Catalog) With(texts map[string]map[string]string) (*Catalog, error) {
+	out := &Catalog{texts: make(map[string]map[string]*template.Template, len(languages))}
+	all := make(map[string]bool)
+	for _, k := range c.keys {
+		all[k] = true
+	}
+	for _, lang := range languages {
+		out.texts[lang] = maps.Clone(c.texts[lang])
+		for key, text := range texts[lang] {
+			if !keyPattern.MatchString(key) {
+				return nil, fmt.Errorf("key %q is not dotted snake_case", key)
+			}
+			t, err := template.New(key).Funcs(Funcs(lang)).Parse(text)
+			if err != nil {
+				return nil, fmt.Errorf("parse %s %s: %w", lang, key, err)
+			}
+			out.texts[lang][key] = t
+			all[key] = true
+		}
+	}
+	for key := range all {
+		for _, lang := range languages {
+			if _, ok := out.texts[lang][key]; !ok {
+				return nil, fmt.Errorf("key %q has no %s text", key, lang)
+			}
+		}
+	}
+	out.keys = slices.Sorted(maps.Keys(all))
+	return out, nil
+}
+
 // Has reports whether key exists in the catalog.
 func (c *Catalog) Has(key string) bool {
 	_, ok := c.texts[Default][key]

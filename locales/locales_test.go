@@ -567,3 +567,48 @@ func TestConcurrentT(t *testing.T) {
 		<-done
 	}
 }
+
+func TestCatalogWith(t *testing.T) {
+	c := load(t)
+	t.Run("OK", func(t *testing.T) {
+		more, err := c.With(map[string]map[string]string{
+			"vi": {"ping.pong": "Còn chạy, {{esc .Name}}: {{num .N}}"},
+			"en": {"ping.pong": "Running, {{esc .Name}}: {{num .N}}"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := more.T("vi", "ping.pong", map[string]any{"Name": "<A>", "N": 1562}), "Còn chạy, &lt;A&gt;: 1.562"; got != want {
+			t.Fatalf("T=%q, want %q", got, want)
+		}
+		if got := more.T("en", "help.footer", nil); got != c.T("en", "help.footer", nil) {
+			t.Fatalf("the file's texts changed: %q", got)
+		}
+		if c.Has("ping.pong") {
+			t.Fatal("With changed the original catalog")
+		}
+	})
+	t.Run("ErrMissingLanguage", func(t *testing.T) {
+		if _, err := c.With(map[string]map[string]string{"vi": {"ping.pong": "x"}}); err == nil {
+			t.Fatal("a key without its English text was accepted")
+		}
+	})
+	t.Run("ErrKey", func(t *testing.T) {
+		if _, err := c.With(map[string]map[string]string{"vi": {"Ping": "x"}, "en": {"Ping": "x"}}); err == nil {
+			t.Fatal("a key that is not dotted snake_case was accepted")
+		}
+	})
+}
+
+func TestPlainText(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"<b>Đã gửi</b> 12 tin", "Đã gửi 12 tin"},
+		{`<a href="https://t.me/x">mở</a> &lt;3 &amp; &quot;ok&quot; &#39;`, `mở <3 & "ok" '`},
+		{"<code>/bc vneid 15</code>\n<i>ghi chú</i>", "/bc vneid 15\nghi chú"},
+		{"1 < 2 > 0", "1 < 2 > 0"},
+	} {
+		if got := PlainText(tt.in); got != tt.want {
+			t.Fatalf("PlainText(%q)=%q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
