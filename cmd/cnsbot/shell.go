@@ -72,7 +72,11 @@ func (m *Main) runShell(ctx context.Context, args []string) error {
 	// Broadcasts and reminders go through the real outbox, to the terminal.
 	a.Config.Broadcast.RatePerSecond = 1000
 	bg := newBackground(a, sh, nil)
-	pipeline := newPipeline(a, newRouter(a, sh, shellBotUsername, bg, nil))
+	router := newRouter(a, sh, shellBotUsername, bg, nil)
+	if err := router.SyncCommands(ctx); err != nil {
+		return err
+	}
+	pipeline := newPipeline(a, router)
 	pipeline.Updates = nil // the shell's updates are numbered afresh each run
 	pipeline.Flood = nil
 	pipeline.Sender, pipeline.BotUsername = sh, shellBotUsername
@@ -172,6 +176,10 @@ type shell struct {
 	mu      sync.Mutex
 	msgID   int
 	choices []shellChoice
+	// menu is the "/" menu the bot set for the shell's user: their chat's
+	// own, or the default one.
+	menu    []models.BotCommand
+	ownMenu bool
 }
 
 type shellChoice struct {
@@ -216,10 +224,38 @@ func (sh *shell) AnswerCallbackQuery(_ context.Context, p *tgbot.AnswerCallbackQ
 	return true, nil
 }
 
-// SetMyCommands accepts the "/" menu: the terminal has none, and
-// /trogiup lists the same commands from the same table.
-func (sh *shell) SetMyCommands(context.Context, *tgbot.SetMyCommandsParams) (bool, error) {
+// SetMyCommands keeps the "/" menu the bot sets for the shell's user — the
+// default one, or their chat's own once a leader or admin registers — and
+// prints their own when it changes: the terminal's version of Telegram's
+// menu button.
+func (sh *shell) SetMyCommands(_ context.Context, p *tgbot.SetMyCommandsParams) (bool, error) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	switch s := p.Scope.(type) {
+	case *models.BotCommandScopeChat:
+		if id, _ := s.ChatID.(int64); id == sh.user {
+			sh.menu, sh.ownMenu = p.Commands, true
+			sh.printMenu()
+		}
+	case *models.BotCommandScopeDefault:
+		if p.LanguageCode == "" && !sh.ownMenu {
+			sh.menu = p.Commands
+		}
+	}
 	return true, nil
+}
+
+// printMenu writes the commands of the menu on one line; the caller holds
+// sh.mu.
+func (sh *shell) printMenu() {
+	if len(sh.menu) == 0 {
+		return
+	}
+	names := make([]string, 0, len(sh.menu))
+	for _, c := range sh.menu {
+		names = append(names, "/"+c.Command)
+	}
+	fmt.Fprintf(sh.out, "☰ %s\n", strings.Join(names, " "))
 }
 
 // SendDocument saves the file under outDir and prints where.
@@ -292,6 +328,9 @@ func (sh *shell) print(text string, markup models.ReplyMarkup, msgID int, chatID
 func (sh *shell) loop(ctx context.Context, in io.Reader, p *bot.Pipeline, userID int64) error {
 	fmt.Fprintln(sh.out, "cnsbot shell — gõ /start để bắt đầu, số [1] [2]… để bấm nút, /thoat để thoát.")
 	fmt.Fprintln(sh.out, "               type /start to begin, a number to press a button, /quit to leave.")
+	sh.mu.Lock()
+	sh.printMenu()
+	sh.mu.Unlock()
 	user := models.User{ID: userID, FirstName: "Shell", LanguageCode: sh.lang}
 	chat := models.Chat{ID: userID, Type: models.ChatTypePrivate}
 	scanner := bufio.NewScanner(in)

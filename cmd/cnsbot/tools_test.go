@@ -97,7 +97,8 @@ func TestImportMembersAllOrNothing(t *testing.T) {
 }
 
 // The shell on the demo data: a person registers as the demo member by
-// sharing the persona's phone and reads the help, in Vietnamese.
+// sharing the persona's phone and reads the help, in Vietnamese; the menu
+// of the "/" button is printed from the same table.
 func TestShellRegistersDemoMember(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the demo data")
@@ -113,7 +114,8 @@ func TestShellRegistersDemoMember(t *testing.T) {
 	if err != nil {
 		t.Fatalf("shell: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"[1] 📱 Gửi số điện thoại", "Đăng ký thành công", "Sùng Thị Mỷ", "/trogiup — ", "/huy — "} {
+	for _, want := range []string{"[1] 📱 Gửi số điện thoại", "Đăng ký thành công", "Sùng Thị Mỷ", "/trogiup — ", "/huy — ",
+		"☰ /baocao /cuatoi /tiendo /chuabaocao /start /trogiup /huy /ngonngu"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("shell output lacks %q:\n%s", want, out.String())
 		}
