@@ -105,19 +105,8 @@ func testCallbackFromAnotherUserRefused(t *testing.T, lang string) {
 
 	// A join request's approval buttons, sent to one admin and pressed by
 	// another admin of the same province.
-	province, err := h.units.FindUnitByCode(ctx, "10")
-	if err != nil {
-		t.Fatal(err)
-	}
 	const otherAdminTG, joiner = 501, 1003
-	other := &cnsbot.Member{FullName: "Trần Văn Bình", Phone: "0912000009", UnitID: province.ID, Role: cnsbot.RoleAdmin}
-	if err := h.members.CreateMember(ctx, other); err != nil {
-		t.Fatal(err)
-	}
-	tg, active := int64(otherAdminTG), cnsbot.StatusActive
-	if _, err := h.members.UpdateMember(ctx, other.ID, cnsbot.MemberUpdate{TelegramID: &tg, Status: &active, Locale: &lang}); err != nil {
-		t.Fatal(err)
-	}
+	h.addMember(t, "Trần Văn Bình", "0912000009", "10", cnsbot.RoleAdmin, otherAdminTG, lang)
 	h.do(t, telegramtest.Contact(h.ids.Next(), joiner, joiner, joiner, "0987654321"))
 	h.text(t, joiner, "Lò Văn Páo")
 	units := h.text(t, joiner, "thon lang moi")

@@ -22,20 +22,28 @@ const leaderTG = 4000
 // withLeader adds a registered district leader speaking lang.
 func (h *harness) withLeader(tb testing.TB, lang string) *harness {
 	tb.Helper()
+	h.addMember(tb, "Lãnh đạo huyện", "0912000009", "085", cnsbot.RoleLeader, leaderTG, lang)
+	return h
+}
+
+// addMember puts a person on the roster of the unit with code and registers
+// them as Telegram user tg speaking lang.
+func (h *harness) addMember(tb testing.TB, name, phone, code string, role cnsbot.Role, tg int64, lang string) *cnsbot.Member {
+	tb.Helper()
 	ctx := context.Background()
-	district, err := h.units.FindUnitByCode(ctx, "085")
+	unit, err := h.units.FindUnitByCode(ctx, code)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	m := &cnsbot.Member{FullName: "Lãnh đạo huyện", Phone: "0912000009", UnitID: district.ID, Role: cnsbot.RoleLeader}
+	m := &cnsbot.Member{FullName: name, Phone: phone, UnitID: unit.ID, Role: role}
 	if err := h.members.CreateMember(ctx, m); err != nil {
 		tb.Fatal(err)
 	}
-	tg, active := int64(leaderTG), cnsbot.StatusActive
-	if _, err := h.members.UpdateMember(ctx, m.ID, cnsbot.MemberUpdate{TelegramID: &tg, Status: &active, Locale: &lang}); err != nil {
+	active := cnsbot.StatusActive
+	if m, err = h.members.UpdateMember(ctx, m.ID, cnsbot.MemberUpdate{TelegramID: &tg, Status: &active, Locale: &lang}); err != nil {
 		tb.Fatal(err)
 	}
-	return h
+	return m
 }
 
 // setLocale sets the language a member reads.

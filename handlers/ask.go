@@ -70,6 +70,18 @@ func (b *base) askParser(ctx context.Context) (*ask.Parser, error) {
 	return b.asker.parser, nil
 }
 
+// askCommand is the command of a figure feature: its arguments read as a
+// question of intent, then answered like the question.
+func (b *base) askCommand(intent ask.Intent, answer func(ctx context.Context, req *Request, q ask.Question, csv bool) error) func(ctx context.Context, req *Request) error {
+	return func(ctx context.Context, req *Request) error {
+		q, csv, err := b.figureArgs(ctx, req, intent)
+		if err != nil {
+			return err
+		}
+		return answer(ctx, req, q, csv)
+	}
+}
+
 // figureArgs reads a figure command's arguments as a question of intent;
 // a trailing "csv" or "xlsx" chooses the file format of /xuat.
 func (b *base) figureArgs(ctx context.Context, req *Request, intent ask.Intent) (q ask.Question, csv bool, err error) {

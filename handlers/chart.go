@@ -19,16 +19,8 @@ import (
 type charts struct{ *base }
 
 func (f *charts) features() []Feature {
-	return []Feature{{Name: "chart", VI: "bieudo", Roles: leaderRoles, Groups: true, Help: "help.cmd_bieudo", Command: f.command,
-		Intent: ask.IntentChart, Answer: f.answer}}
-}
-
-func (f *charts) command(ctx context.Context, req *Request) error {
-	q, _, err := f.figureArgs(ctx, req, ask.IntentChart)
-	if err != nil {
-		return err
-	}
-	return f.answer(ctx, req, q, false)
+	return []Feature{{Name: "chart", VI: "bieudo", Roles: leaderRoles, Groups: true, Help: "help.cmd_bieudo",
+		Command: f.askCommand(ask.IntentChart, f.answer), Intent: ask.IntentChart, Answer: f.answer}}
 }
 
 func (f *charts) answer(ctx context.Context, req *Request, q ask.Question, _ bool) error {

@@ -56,16 +56,8 @@ func (f *exports) progressSheet(ctx context.Context, req *Request, set *activity
 type exports struct{ *base }
 
 func (f *exports) features() []Feature {
-	return []Feature{{Name: "export", VI: "xuat", Roles: leaderRoles, Groups: true, Help: "help.cmd_xuat", Command: f.command,
-		Intent: ask.IntentExport, Answer: f.answer}}
-}
-
-func (f *exports) command(ctx context.Context, req *Request) error {
-	q, csv, err := f.figureArgs(ctx, req, ask.IntentExport)
-	if err != nil {
-		return err
-	}
-	return f.answer(ctx, req, q, csv)
+	return []Feature{{Name: "export", VI: "xuat", Roles: leaderRoles, Groups: true, Help: "help.cmd_xuat",
+		Command: f.askCommand(ask.IntentExport, f.answer), Intent: ask.IntentExport, Answer: f.answer}}
 }
 
 func (f *exports) answer(ctx context.Context, req *Request, q ask.Question, csv bool) error {

@@ -39,8 +39,8 @@ type missing struct {
 
 func (f *missing) features() []Feature {
 	return []Feature{
-		{Name: "missing", VI: "chuabaocao", Groups: true, Help: "help.cmd_chuabaocao", Command: f.command,
-			Intent: ask.IntentMissing, Answer: f.answer},
+		{Name: "missing", VI: "chuabaocao", Groups: true, Help: "help.cmd_chuabaocao",
+			Command: f.askCommand(ask.IntentMissing, f.answer), Intent: ask.IntentMissing, Answer: f.answer},
 		{Name: featureRemind, Roles: leaderRoles, Groups: true, Prefix: prefixRemind, Button: f.remind},
 	}
 }
@@ -48,14 +48,6 @@ func (f *missing) features() []Feature {
 // featureRemind is the button under /chuabaocao that reminds the silent
 // teams now.
 const featureRemind = "remind"
-
-func (f *missing) command(ctx context.Context, req *Request) error {
-	q, _, err := f.figureArgs(ctx, req, ask.IntentMissing)
-	if err != nil {
-		return err
-	}
-	return f.answer(ctx, req, q, false)
-}
 
 func (f *missing) answer(ctx context.Context, req *Request, q ask.Question, _ bool) error {
 	return f.show(ctx, req, unitOf(q), f.periodOr(q, cnsbot.PeriodWeek))

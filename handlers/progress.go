@@ -21,16 +21,8 @@ const maxChildButtons = 24
 type progress struct{ *base }
 
 func (f *progress) features() []Feature {
-	return []Feature{{Name: "progress", VI: "tiendo", Groups: true, Help: "help.cmd_tiendo", Command: f.command,
-		Prefix: prefixProgress, Button: f.button, Intent: ask.IntentProgress, Answer: f.answer}}
-}
-
-func (f *progress) command(ctx context.Context, req *Request) error {
-	q, _, err := f.figureArgs(ctx, req, ask.IntentProgress)
-	if err != nil {
-		return err
-	}
-	return f.answer(ctx, req, q, false)
+	return []Feature{{Name: "progress", VI: "tiendo", Groups: true, Help: "help.cmd_tiendo",
+		Command: f.askCommand(ask.IntentProgress, f.answer), Prefix: prefixProgress, Button: f.button, Intent: ask.IntentProgress, Answer: f.answer}}
 }
 
 func (f *progress) answer(ctx context.Context, req *Request, q ask.Question, _ bool) error {
