@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"cnsbot"
+
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 )
@@ -74,7 +76,7 @@ func New(ctx context.Context, opts Options, p *Pipeline) (*Bot, error) {
 		tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(opts.PollTimeout, b.client),
 		tgbot.WithErrorsHandler(func(err error) {
-			opts.Logger.Warn("telegram", AttrError, Redact(err, opts.Token))
+			opts.Logger.Warn("telegram", cnsbot.LogError, Redact(err, opts.Token))
 		}),
 	}
 	if opts.APIURL != "" {
@@ -141,7 +143,7 @@ func WebhookHandler(secret string, dispatch func(ctx context.Context, upd *model
 		}
 		var upd models.Update
 		if err := json.Unmarshal(body, &upd); err != nil || upd.ID == 0 {
-			logger.Warn("webhook: undecodable update", "bytes", len(body))
+			logger.Warn("webhook: undecodable update", cnsbot.LogBytes, len(body))
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}

@@ -617,20 +617,20 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) LogValue() slog.Value {
 	r := c.Redacted()
 	return slog.GroupValue(
-		slog.Group("telegram", "api_url", r.Telegram.APIURL, "mode", r.Telegram.Mode,
-			"poll_timeout", r.Telegram.PollTimeout.String(), "workers", r.Telegram.Workers, "token", r.Telegram.Token),
-		slog.Group("webhook", "listen", r.Webhook.Listen, "public_url", r.Webhook.PublicURL,
-			"secret_token", r.Webhook.SecretToken, "max_connections", r.Webhook.MaxConnections,
-			"tls", r.Webhook.TLSCert != ""),
-		slog.Group("redis", "url", r.Redis.URL, "key_prefix", r.Redis.KeyPrefix),
-		slog.Group("database", "path", r.Database.Path),
-		slog.String("timezone", r.Timezone),
-		slog.String("locale", r.Locale),
-		slog.Group("http", "listen", r.HTTP.Listen),
-		slog.Group("conversation", "ttl", r.Conversation.TTL.String(), "edit_window", r.Conversation.EditWindow.String()),
-		slog.Group("broadcast", "rate_per_second", r.Broadcast.RatePerSecond),
-		slog.Group("limits", "user_updates_per_minute", r.Limits.UserUpdatesPerMinute, "max_text_length", r.Limits.MaxTextLength),
-		slog.Group("log", "level", r.Log.Level, "format", r.Log.Format),
+		slog.Group(cnsbot.LogTelegram, cnsbot.LogAPIURL, r.Telegram.APIURL, cnsbot.LogMode, r.Telegram.Mode,
+			cnsbot.LogPollTimeout, r.Telegram.PollTimeout.String(), cnsbot.LogWorkers, r.Telegram.Workers, cnsbot.LogToken, r.Telegram.Token),
+		slog.Group(cnsbot.LogWebhook, cnsbot.LogListen, r.Webhook.Listen, cnsbot.LogPublicURL, r.Webhook.PublicURL,
+			cnsbot.LogSecretToken, r.Webhook.SecretToken, cnsbot.LogMaxConnections, r.Webhook.MaxConnections,
+			cnsbot.LogTLS, r.Webhook.TLSCert != ""),
+		slog.Group(cnsbot.LogRedis, cnsbot.LogURL, r.Redis.URL, cnsbot.LogKeyPrefix, r.Redis.KeyPrefix),
+		slog.Group(cnsbot.LogDatabase, cnsbot.LogPath, r.Database.Path),
+		slog.String(cnsbot.LogTimezone, r.Timezone),
+		slog.String(cnsbot.LogLocale, r.Locale),
+		slog.Group(cnsbot.LogHTTP, cnsbot.LogListen, r.HTTP.Listen),
+		slog.Group(cnsbot.LogConversation, cnsbot.LogTTL, r.Conversation.TTL.String(), cnsbot.LogEditWindow, r.Conversation.EditWindow.String()),
+		slog.Group(cnsbot.LogBroadcast, cnsbot.LogRatePerSecond, r.Broadcast.RatePerSecond),
+		slog.Group(cnsbot.LogLimits, cnsbot.LogUserUpdatesPerMinute, r.Limits.UserUpdatesPerMinute, cnsbot.LogMaxTextLength, r.Limits.MaxTextLength),
+		slog.Group(cnsbot.LogLog, cnsbot.LogLevel, r.Log.Level, cnsbot.LogFormat, r.Log.Format),
 	)
 }
 

@@ -82,14 +82,14 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stopBackground()
-	a.Logger.Info("cnsbot started", "version", Version(), "bot", b.Username, "mode", cfg.Telegram.Mode,
-		"database", cfg.Database.Path, "redis", redactedURL(cfg.Redis.URL))
+	a.Logger.Info("cnsbot started", cnsbot.LogVersion, Version(), cnsbot.LogBot, b.Username, cnsbot.LogMode, cfg.Telegram.Mode,
+		cnsbot.LogDatabase, cfg.Database.Path, cnsbot.LogRedis, redactedURL(cfg.Redis.URL))
 
 	if cfg.HTTP.Listen != "" {
 		srv := &http.Server{Addr: cfg.HTTP.Listen, Handler: opsHandler(a, &lastUpdate, mx), ReadHeaderTimeout: 5 * time.Second}
 		go func() {
 			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				a.Logger.Error("health server", "err", err)
+				a.Logger.Error("health server", cnsbot.LogError, err)
 			}
 		}()
 		m.onClose(func() error { return srv.Close() })
@@ -247,13 +247,13 @@ func (m *Main) startBackground(ctx context.Context, a *App, router *handlers.Rou
 	go func() {
 		defer wg.Done()
 		if err := outbox.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
-			a.Logger.Error("outbox stopped", "err", err)
+			a.Logger.Error("outbox stopped", cnsbot.LogError, err)
 		}
 	}()
 	go func() {
 		defer wg.Done()
 		if err := sched.Run(bg); err != nil && !errors.Is(err, context.Canceled) {
-			a.Logger.Error("scheduler stopped", "err", err)
+			a.Logger.Error("scheduler stopped", cnsbot.LogError, err)
 		}
 	}()
 	return func() { cancel(); wg.Wait() }, nil
