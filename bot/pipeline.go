@@ -16,15 +16,6 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// Log attribute keys, constant so that log queries stay stable.
-const (
-	AttrUpdateID = "update_id"
-	AttrChatID   = "chat_id"
-	AttrUserID   = "user_id"
-	AttrHandler  = "handler"
-	AttrError    = "err"
-)
-
 // Locker serialises one user's updates across bot processes.
 type Locker interface {
 	Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Duration) (unlock func(), err error)
@@ -131,7 +122,7 @@ func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (outcome stri
 		if err != nil {
 			return "", fmt.Errorf("claim update: %w", err)
 		} else if !first {
-			p.logger().Debug("duplicate update ignored", AttrUpdateID, u.ID)
+			p.logger().Debug("duplicate update ignored", cnsbot.LogUpdateID, u.ID)
 			return "duplicate", nil
 		}
 	}
@@ -149,7 +140,7 @@ func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (outcome stri
 			// Without the shared store the lock cannot be taken; the
 			// per-chat queue still orders this process's updates, and the
 			// handler answers for itself what needs the store.
-			p.logger().Warn("user lock unavailable", AttrUpdateID, u.ID, AttrError, p.redact(err))
+			p.logger().Warn("user lock unavailable", cnsbot.LogUpdateID, u.ID, cnsbot.LogError, p.redact(err))
 		} else if err != nil {
 			return "", fmt.Errorf("lock user: %w", err)
 		} else {
@@ -209,9 +200,9 @@ func (p *Pipeline) renderError(ctx context.Context, u *handlers.Update, info *cn
 	key, args := cnsbot.ErrorKey(err), cnsbot.ErrorArgs(err)
 	if code == cnsbot.EINTERNAL {
 		key, args = "error.internal", nil
-		p.logger().Error("handle update", AttrUpdateID, u.ID, AttrChatID, u.ChatID, AttrUserID, u.UserID, AttrError, p.redact(err))
+		p.logger().Error("handle update", cnsbot.LogUpdateID, u.ID, cnsbot.LogChatID, u.ChatID, cnsbot.LogUserID, u.UserID, cnsbot.LogError, p.redact(err))
 	} else {
-		p.logger().Debug("handle update", AttrUpdateID, u.ID, AttrChatID, u.ChatID, "code", code, "key", key)
+		p.logger().Debug("handle update", cnsbot.LogUpdateID, u.ID, cnsbot.LogChatID, u.ChatID, cnsbot.LogCode, code, cnsbot.LogKey, key)
 	}
 	if p.Sender == nil {
 		return
@@ -231,7 +222,7 @@ func (p *Pipeline) renderError(ctx context.Context, u *handlers.Update, info *cn
 		})
 	}
 	if sendErr != nil {
-		p.logger().Warn("send error reply", AttrUpdateID, u.ID, AttrChatID, u.ChatID, AttrError, p.redact(sendErr))
+		p.logger().Warn("send error reply", cnsbot.LogUpdateID, u.ID, cnsbot.LogChatID, u.ChatID, cnsbot.LogError, p.redact(sendErr))
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"cnsbot"
+
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 )
@@ -42,7 +44,7 @@ func (b *Bot) RunPolling(ctx context.Context) error {
 		}
 		if err != nil {
 			backoff = min(max(2*backoff, 200*time.Millisecond), pollBackoffMax)
-			b.opts.Logger.Warn("getUpdates", AttrError, Redact(err, b.opts.Token), "retry_in", backoff.String())
+			b.opts.Logger.Warn("getUpdates", cnsbot.LogError, Redact(err, b.opts.Token), cnsbot.LogRetryIn, backoff.String())
 			select {
 			case <-ctx.Done():
 			case <-time.After(backoff):

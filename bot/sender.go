@@ -103,14 +103,8 @@ type Outbox struct {
 	pauseNanos  atomic.Int64 // pausedUntil for the loop, which must not block on gate
 }
 
-// Outbox log messages and attribute keys.
-const (
-	logOutboxPaused = "outbox paused"
-	AttrRetryAfter  = "retry_after"
-	AttrUntil       = "until"
-	AttrMessageID   = "outbox_message_id"
-	AttrBatchID     = "outbox_batch_id"
-)
+// logOutboxPaused is the message of the log line of a flood-wait pause.
+const logOutboxPaused = "outbox paused"
 
 // batchLister is what a store offers to find the batches a stopped process
 // left unfinished (their last message marked, FinishBatch not yet done).
@@ -207,7 +201,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	if n > 0 {
-		o.logger().Warn("outbox: re-queued messages left sending by a stopped process; those whose call was in flight may arrive twice", "messages", n)
+		o.logger().Warn("outbox: re-queued messages left sending by a stopped process; those whose call was in flight may arrive twice", cnsbot.LogMessages, n)
 	}
 	r := newOutboxRun(o, ctx)
 	defer r.cancelCalls()
@@ -462,7 +456,7 @@ func (r *outboxRun) send(it *outboxItem) {
 	}
 	if markErr != nil {
 		// The message stays sending; the next start re-queues it.
-		o.logger().Error("outbox: mark", AttrMessageID, m.ID, AttrChatID, m.ChatID, AttrError, markErr)
+		o.logger().Error("outbox: mark", cnsbot.LogMessageID, m.ID, cnsbot.LogChatID, m.ChatID, cnsbot.LogError, markErr)
 	}
 	r.results <- res
 }
@@ -487,7 +481,7 @@ func (o *Outbox) pause(d time.Duration, retryAfter int) time.Time {
 	}
 	// Logged under the gate: no call that starts after this line missed
 	// the pause, and none that missed it is still running.
-	o.logger().Warn(logOutboxPaused, AttrRetryAfter, retryAfter, AttrUntil, o.pausedUntil)
+	o.logger().Warn(logOutboxPaused, cnsbot.LogRetryAfter, retryAfter, cnsbot.LogUntil, o.pausedUntil)
 	return o.pausedUntil
 }
 
@@ -527,7 +521,7 @@ func (r *outboxRun) finishBatches() {
 		}
 		first, err := r.o.Store.FinishBatch(r.markCtx, id, r.o.now())
 		if err != nil {
-			r.logErr("outbox: finish batch", err, AttrBatchID, id)
+			r.logErr("outbox: finish batch", err, cnsbot.LogBatchID, id)
 			continue
 		}
 		if !first || r.o.OnBatchDone == nil {
@@ -535,7 +529,7 @@ func (r *outboxRun) finishBatches() {
 		}
 		b, err := r.o.Store.FindBatch(r.markCtx, id)
 		if err != nil {
-			r.logErr("outbox: finish batch", err, AttrBatchID, id)
+			r.logErr("outbox: finish batch", err, cnsbot.LogBatchID, id)
 			continue
 		}
 		r.o.OnBatchDone(r.markCtx, b)
@@ -552,7 +546,7 @@ func (r *outboxRun) stop() error {
 		case res := <-r.results:
 			r.handle(res)
 		case <-deadline.C:
-			r.o.logger().Warn("outbox: calls still in flight at stop; cut off, to be sent again", "calls", r.inflight)
+			r.o.logger().Warn("outbox: calls still in flight at stop; cut off, to be sent again", cnsbot.LogCalls, r.inflight)
 			r.cancelCalls()
 		}
 	}
@@ -587,7 +581,7 @@ func (r *outboxRun) prune(now time.Time) {
 func (r *outboxRun) logErr(msg string, err error, args ...any) {
 	if now := time.Now(); now.Sub(r.lastLogErr) >= time.Second {
 		r.lastLogErr = now
-		r.o.logger().Error(msg, append(args, AttrError, err)...)
+		r.o.logger().Error(msg, append(args, cnsbot.LogError, err)...)
 	}
 }
 

@@ -409,7 +409,7 @@ func (h *pauseRecorder) Handle(_ context.Context, r slog.Record) error {
 	}
 	p := pauseRecord{at: r.Time}
 	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == bot.AttrUntil {
+		if a.Key == cnsbot.LogUntil {
 			p.until = a.Value.Time()
 		}
 		return true

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"cnsbot"
+
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 )
@@ -84,7 +86,7 @@ func Connect(ctx context.Context, opts Options) (*Bot, error) {
 		tgbot.WithSkipGetMe(),
 		tgbot.WithHTTPClient(opts.PollTimeout, b.client),
 		tgbot.WithErrorsHandler(func(err error) {
-			opts.Logger.Warn("telegram", AttrError, Redact(err, opts.Token))
+			opts.Logger.Warn("telegram", cnsbot.LogError, Redact(err, opts.Token))
 		}),
 	}
 	if opts.APIURL != "" {
@@ -156,7 +158,7 @@ func WebhookHandler(secret string, dispatch func(ctx context.Context, upd *model
 		}
 		var upd models.Update
 		if err := json.Unmarshal(body, &upd); err != nil || upd.ID == 0 {
-			logger.Warn("webhook: undecodable update", "bytes", len(body))
+			logger.Warn("webhook: undecodable update", cnsbot.LogBytes, len(body))
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}

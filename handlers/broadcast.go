@@ -212,7 +212,7 @@ func (f *broadcasts) deliveryReport(ctx context.Context, b *cnsbot.OutboxBatch) 
 	text := f.Catalog.T(lang, "broadcast.report", map[string]any{"Title": b.Title, "Total": b.Total,
 		"Sent": b.Sent, "Failed": b.Failed, "Blocked": b.Blocked})
 	if err := f.send(ctx, b.ReportChatID, text, nil); err != nil {
-		f.Logger.Warn("send delivery report", "batch", b.ID, "err", err)
+		f.Logger.Warn("send delivery report", cnsbot.LogBatchID, b.ID, cnsbot.LogError, err)
 	}
 }
 

@@ -92,7 +92,7 @@ func (b *base) updateChatMenu(ctx context.Context, m *cnsbot.Member) {
 		return
 	}
 	if err := b.setChatMenu(ctx, m); err != nil {
-		b.Logger.Warn("set command menu", "member_id", m.ID, "err", err)
+		b.Logger.Warn("set command menu", cnsbot.LogMemberID, m.ID, cnsbot.LogError, err)
 	}
 }
 

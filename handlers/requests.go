@@ -27,17 +27,17 @@ func (f *joinRequests) features() []Feature {
 func (f *joinRequests) notify(ctx context.Context, jr *cnsbot.JoinRequest, unit *cnsbot.Unit, path string) {
 	admins, err := f.Members.FindAdminsForUnit(ctx, unit.ID)
 	if err != nil {
-		f.Logger.Error("find admins for join request", "join_request", jr.ID, "err", err)
+		f.Logger.Error("find admins for join request", cnsbot.LogJoinRequestID, jr.ID, cnsbot.LogError, err)
 		return
 	}
 	if len(admins) == 0 {
-		f.Logger.Warn("no admin to approve join request", "join_request", jr.ID, "unit", unit.Code)
+		f.Logger.Warn("no admin to approve join request", cnsbot.LogJoinRequestID, jr.ID, cnsbot.LogUnit, unit.Code)
 		return
 	}
 	for _, a := range admins {
 		text, kb := f.notice(f.memberLang(a), jr, path)
 		if err := f.send(ctx, a.TelegramID, text, kb); err != nil {
-			f.Logger.Warn("notify admin of join request", "join_request", jr.ID, "member_id", a.ID, "err", err)
+			f.Logger.Warn("notify admin of join request", cnsbot.LogJoinRequestID, jr.ID, cnsbot.LogMemberID, a.ID, cnsbot.LogError, err)
 		}
 	}
 }
@@ -122,7 +122,7 @@ func (f *joinRequests) decide(ctx context.Context, req *Request, cb Callback) er
 	lang := locales.Normalize(jr.Locale)
 	text := f.Catalog.T(lang, userKey, map[string]any{"Unit": path})
 	if err := f.send(ctx, jr.ChatID, text, nil); err != nil {
-		f.Logger.Warn("tell user of join decision", "join_request", jr.ID, "err", err)
+		f.Logger.Warn("tell user of join decision", cnsbot.LogJoinRequestID, jr.ID, cnsbot.LogError, err)
 	}
 	return nil
 }

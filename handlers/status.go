@@ -37,7 +37,7 @@ func (f *status) command(ctx context.Context, req *Request) error {
 	if info.Webhook != nil {
 		if w, err := info.Webhook(ctx); err != nil {
 			webhook = req.T("status.webhook_unknown")
-			f.Logger.Warn("getWebhookInfo", "err", err)
+			f.Logger.Warn("getWebhookInfo", cnsbot.LogError, err)
 		} else {
 			webhook = w
 		}

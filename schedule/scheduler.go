@@ -168,7 +168,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			log.Error("load schedules", "error", err)
+			log.Error("load schedules", cnsbot.LogError, err)
 			if err := s.wait(ctx, s.now().Add(s.refresh())); err != nil {
 				return err
 			}
@@ -204,7 +204,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			for _, e := range entries {
 				if t := e.spec.Next(cursor); !t.IsZero() && !t.After(from) {
 					log.Warn("schedule slots skipped: missed by more than the catch-up",
-						"schedule", e.s.Name, "first_missed", t, "catch_up_from", from)
+						cnsbot.LogSchedule, e.s.Name, cnsbot.LogFirstMissed, t, cnsbot.LogCatchUpFrom, from)
 				}
 			}
 			cursor = from
@@ -216,7 +216,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 					if ctx.Err() != nil {
 						return ctx.Err()
 					}
-					log.Error("claim schedule slot", "schedule", e.s.Name, "slot", next, "error", err)
+					log.Error("claim schedule slot", cnsbot.LogSchedule, e.s.Name, cnsbot.LogSlot, next, cnsbot.LogError, err)
 					failed = true
 				}
 			}
@@ -264,7 +264,7 @@ func (s *Scheduler) load(ctx context.Context) ([]entry, error) {
 		if err != nil {
 			if s.bad[sc.Name] != sc.Cron {
 				s.bad[sc.Name] = sc.Cron
-				s.logger().Error("schedule not run: invalid cron", "schedule", sc.Name, "cron", sc.Cron, "error", err)
+				s.logger().Error("schedule not run: invalid cron", cnsbot.LogSchedule, sc.Name, cnsbot.LogCron, sc.Cron, cnsbot.LogError, err)
 			}
 			continue
 		}
@@ -303,7 +303,7 @@ func earliest(entries []entry, cursor time.Time) (time.Time, []entry) {
 func (s *Scheduler) logMissed(ctx context.Context, entries []entry, from time.Time) {
 	runs, err := s.Store.LastRuns(ctx, 200)
 	if err != nil {
-		s.logger().Error("find last schedule runs", "error", err)
+		s.logger().Error("find last schedule runs", cnsbot.LogError, err)
 		return
 	}
 	last := make(map[int64]time.Time)
@@ -319,7 +319,7 @@ func (s *Scheduler) logMissed(ctx context.Context, entries []entry, from time.Ti
 		}
 		if missed := e.spec.Next(l); !missed.IsZero() && !missed.After(from) {
 			s.logger().Warn("schedule slots skipped: missed by more than the catch-up while no scheduler ran",
-				"schedule", e.s.Name, "first_missed", missed, "last_run", l, "catch_up_from", from)
+				cnsbot.LogSchedule, e.s.Name, cnsbot.LogFirstMissed, missed, cnsbot.LogLastRun, l, cnsbot.LogCatchUpFrom, from)
 		}
 	}
 }
@@ -335,7 +335,7 @@ func (s *Scheduler) fire(ctx context.Context, sc *cnsbot.Schedule, slot time.Tim
 	if err != nil {
 		return nil, nil, err
 	} else if !ok {
-		log.Debug("schedule slot taken by another run", "schedule", sc.Name, "slot", slot)
+		log.Debug("schedule slot taken by another run", cnsbot.LogSchedule, sc.Name, cnsbot.LogSlot, slot)
 		return nil, nil, nil
 	}
 
@@ -343,15 +343,15 @@ func (s *Scheduler) fire(ctx context.Context, sc *cnsbot.Schedule, slot time.Tim
 	run.BatchID, run.Recipients, runErr = s.runSchedule(ctx, sc, slot)
 	if runErr != nil {
 		run.Error = runErr.Error()
-		log.Error("run schedule", "schedule", sc.Name, "slot", slot, "error", runErr)
+		log.Error("run schedule", cnsbot.LogSchedule, sc.Name, cnsbot.LogSlot, slot, cnsbot.LogError, runErr)
 	} else {
-		log.Info("schedule fired", "schedule", sc.Name, "slot", slot, "batch_id", run.BatchID, "recipients", run.Recipients)
+		log.Info("schedule fired", cnsbot.LogSchedule, sc.Name, cnsbot.LogSlot, slot, cnsbot.LogBatchID, run.BatchID, cnsbot.LogRecipients, run.Recipients)
 	}
 
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer cancel()
 	if err := s.Store.FinishRun(fctx, run); err != nil {
-		log.Error("finish schedule run", "schedule", sc.Name, "slot", slot, "error", err)
+		log.Error("finish schedule run", cnsbot.LogSchedule, sc.Name, cnsbot.LogSlot, slot, cnsbot.LogError, err)
 	}
 	return run, runErr, nil
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +16,9 @@ import (
 	"cnsbot/schedule"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // Environment variables that override the file, so secrets need not be
@@ -170,6 +172,24 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// UnmarshalYAML decodes a duration string, so that an error names the
+// line of the value; a number without a unit is refused.
+func (d *Duration) UnmarshalYAML(node ast.Node) error {
+	if tag, ok := node.(*ast.TagNode); ok {
+		node = tag.Value
+	}
+	s, ok := node.(*ast.StringNode)
+	if !ok {
+		return &valueError{node: node, msg: fmt.Sprintf("%s is not a duration; write it with a unit like 30s, 5m or 1h30m", node.GetToken().Value)}
+	}
+	v, err := parseDuration(s.Value)
+	if err != nil {
+		return &valueError{node: node, msg: err.Error()}
+	}
+	*d = Duration(v)
+	return nil
+}
+
 func parseDuration(s string) (time.Duration, error) {
 	v, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
@@ -210,8 +230,9 @@ func DefaultConfig() Config {
 }
 
 // ReadConfigFile reads the YAML file at path over DefaultConfig: ${VAR} and
-// ${VAR:-default} are replaced from the environment, unknown keys are
-// refused, the CNSBOT_* environment variables override the file, and the
+// ${VAR:-default} are replaced from the environment, the YAML is decoded
+// once with unknown keys refused (an error names the key, its line and
+// column), the CNSBOT_* environment variables override the file, and the
 // result is validated. A key written without a value (null) keeps its
 // default.
 func ReadConfigFile(path string) (Config, error) {
@@ -229,29 +250,18 @@ func ReadConfigFile(path string) (Config, error) {
 // ParseConfig does what ReadConfigFile does with the file's contents.
 func ParseConfig(data []byte) (Config, error) {
 	cfg := DefaultConfig()
-	expanded := expandEnv(string(data))
-
-	var tree any
-	if err := yaml.Unmarshal([]byte(expanded), &tree); err != nil {
+	file, err := parser.ParseBytes([]byte(expandEnv(string(data))), 0)
+	if err != nil {
 		return Config{}, fmt.Errorf("parse yaml: %s", yamlMessage(err))
 	}
-	if tree != nil {
-		root, ok := tree.(map[string]any)
-		if !ok {
-			return Config{}, fmt.Errorf("the file must be a mapping of keys such as telegram:, database:, locale:")
-		}
-		clean, err := checkKeys(reflect.TypeFor[Config](), root, "")
-		if err != nil {
-			return Config{}, err
-		}
-		// Decode what checkKeys kept: null values dropped so they keep
-		// their defaults, every key already known to exist.
-		normalized, err := yaml.Marshal(clean)
-		if err != nil {
-			return Config{}, fmt.Errorf("re-encode yaml: %w", err)
-		}
-		if err := yaml.UnmarshalWithOptions(normalized, &cfg, yaml.DisallowUnknownField()); err != nil {
-			return Config{}, fmt.Errorf("decode: %s", yamlMessage(err))
+	if len(file.Docs) > 0 {
+		body := file.Docs[0].Body
+		if _, null := body.(*ast.NullNode); body != nil && !null {
+			// One decode over the defaults: a null value keeps the default
+			// it lands on, and an unknown key is an error, not a silent typo.
+			if err := yaml.NodeToValue(body, &cfg, yaml.DisallowUnknownField()); err != nil {
+				return Config{}, decodeError(body, err)
+			}
 		}
 	}
 	applyEnvOverrides(&cfg)
@@ -261,97 +271,193 @@ func ParseConfig(data []byte) (Config, error) {
 	return cfg, nil
 }
 
-// yamlMessage keeps goccy's one-line message with its [line:column] and
-// drops the source excerpt it appends.
+// yamlMessage writes goccy's message with its position spelled out and
+// without the source excerpt it appends.
 func yamlMessage(err error) string {
 	var yerr yaml.Error
 	if errors.As(err, &yerr) {
-		return yerr.FormatError(false, false)
+		if tk := yerr.GetToken(); tk != nil {
+			return fmt.Sprintf("%s: %s", position(tk), yerr.GetMessage())
+		}
+		return yerr.GetMessage()
 	}
 	return err.Error()
 }
 
-// checkKeys walks the decoded YAML against the Config type so errors name
-// the full dotted key: an unknown key, a mapping where a value belongs, a
-// bad duration or number. It returns the tree without null values.
-func checkKeys(t reflect.Type, m map[string]any, prefix string) (map[string]any, error) {
-	fields := map[string]reflect.StructField{}
-	var names []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		fields[name] = f
-		names = append(names, name)
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+func position(tk *token.Token) string {
+	return fmt.Sprintf("line %d, column %d", tk.Position.Line, tk.Position.Column)
+}
 
-	out := map[string]any{}
-	var errs []error
-	for _, k := range keys {
-		v := m[k]
-		key := prefix + k
-		f, ok := fields[k]
-		if !ok {
-			where := "at the top level"
-			if prefix != "" {
-				where = "in " + strings.TrimSuffix(prefix, ".")
-			}
-			errs = append(errs, fmt.Errorf("%s: unknown key; the keys %s are %s", key, where, strings.Join(names, ", ")))
-			continue
+// valueError is a value a config type refuses while decoding, with the
+// node it was written in so the error can name its key and line.
+type valueError struct {
+	node ast.Node
+	msg  string
+}
+
+func (e *valueError) Error() string { return e.msg }
+
+// decodeError rewrites a decoding error of the document body as
+// "line L, column C: dotted.key: what is wrong", the key found by the
+// token the error points at.
+func decodeError(body ast.Node, err error) error {
+	var (
+		verr *valueError
+		yerr yaml.Error
+		tk   *token.Token
+		node ast.Node
+	)
+	switch {
+	case errors.As(err, &verr):
+		node, tk = verr.node, verr.node.GetToken()
+	case errors.As(err, &yerr) && yerr.GetToken() != nil:
+		tk = yerr.GetToken()
+		node = nodeOfToken(body, tk)
+	default:
+		return fmt.Errorf("decode: %w", err)
+	}
+	path := "$"
+	if node != nil {
+		path = node.GetPath()
+	}
+	key := dottedKey(path)
+	var msg string
+	var (
+		unknown  *yaml.UnknownFieldError
+		nodeType *yaml.UnexpectedNodeTypeError
+		typeErr  *yaml.TypeError
+		overflow *yaml.OverflowError
+	)
+	switch {
+	case verr != nil:
+		msg = verr.msg
+	case errors.As(err, &unknown):
+		parent, _ := splitKey(path)
+		where := "at the top level"
+		if p := dottedKey(parent); p != "" {
+			where = "in " + p
 		}
-		if v == nil {
-			continue
+		msg = "unknown key"
+		if keys := knownKeys(parent); len(keys) > 0 {
+			msg += fmt.Sprintf("; the keys %s are %s", where, strings.Join(keys, ", "))
 		}
-		switch {
-		case f.Type.Kind() == reflect.Struct:
-			sub, ok := v.(map[string]any)
-			if !ok {
-				errs = append(errs, fmt.Errorf("%s: want a mapping of keys under %s:, got %v", key, k, v))
-				continue
-			}
-			clean, err := checkKeys(f.Type, sub, key+".")
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			out[k] = clean
-		case f.Type == reflect.TypeFor[Duration]():
-			s, ok := v.(string)
-			if !ok {
-				errs = append(errs, fmt.Errorf("%s: %v is not a duration; write it with a unit like 30s, 5m or 1h30m", key, v))
-				continue
-			}
-			if _, err := parseDuration(s); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", key, err))
-				continue
-			}
-			out[k] = s
-		case f.Type.Kind() == reflect.Int:
-			switch n := v.(type) {
-			case int, int64, uint64:
-				out[k] = n
-			default:
-				errs = append(errs, fmt.Errorf("%s: %q is not a whole number", key, fmt.Sprint(v)))
-			}
-		case f.Type.Kind() == reflect.String:
-			switch v.(type) {
-			case map[string]any, []any:
-				errs = append(errs, fmt.Errorf("%s: want a single value, got a list or mapping", key))
-			default:
-				out[k] = fmt.Sprint(v)
-			}
+	case errors.As(err, &nodeType) && nodeType.Expected == ast.MappingType:
+		if key == "" {
+			return fmt.Errorf("%s: the file must be a mapping of keys such as telegram:, database:, locale:", position(tk))
+		}
+		_, last := splitKey(path)
+		msg = fmt.Sprintf("want a mapping of keys under %s:, got %s", last, tk.Value)
+	case errors.As(err, &nodeType) && nodeType.Expected == ast.SequenceType:
+		msg = fmt.Sprintf("want a list, got %s", tk.Value)
+	case errors.As(err, &typeErr) && typeErr.DstType != nil:
+		// DstType is one of Config's field types: a builtin, or *bool.
+		switch t := strings.TrimPrefix(typeErr.DstType.String(), "*"); {
+		case strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint"):
+			msg = fmt.Sprintf("%q is not a whole number", tk.Value)
+		case strings.HasPrefix(t, "float"):
+			msg = fmt.Sprintf("%q is not a number", tk.Value)
+		case t == "bool":
+			msg = fmt.Sprintf("%q is not true or false", tk.Value)
+		case t == "string":
+			msg = "want a single value, got a list or mapping"
 		default:
-			out[k] = v
+			msg = typeErr.GetMessage()
+		}
+	case errors.As(err, &overflow):
+		msg = fmt.Sprintf("%s is out of range", tk.Value)
+	default:
+		msg = yerr.GetMessage()
+	}
+	if key == "" {
+		return fmt.Errorf("%s: %s", position(tk), msg)
+	}
+	return fmt.Errorf("%s: %s: %s", position(tk), key, msg)
+}
+
+// nodeOfToken finds the node of root that tk belongs to.
+func nodeOfToken(root ast.Node, tk *token.Token) ast.Node {
+	var found ast.Node
+	ast.Walk(visitFunc(func(n ast.Node) bool {
+		if found != nil {
+			return false
+		}
+		if n.GetToken() == tk {
+			found = n
+			return false
+		}
+		return true
+	}), root)
+	return found
+}
+
+type visitFunc func(ast.Node) bool
+
+func (f visitFunc) Visit(n ast.Node) ast.Visitor {
+	if f(n) {
+		return f
+	}
+	return nil
+}
+
+// dottedKey turns a node path ("$.telegram.workers", "$.schedules[0].cron")
+// into the key as the errors of Validate write it ("telegram.workers").
+func dottedKey(path string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(path, "$"), ".")
+}
+
+// splitKey splits "$.a.b" into "$.a" and "b"; "$.a[2]" into "$" and "a[2]".
+func splitKey(path string) (parent, last string) {
+	i := strings.LastIndexByte(path, '.')
+	if i < 0 {
+		return "$", dottedKey(path)
+	}
+	return path[:i], path[i+1:]
+}
+
+// knownKeys lists, in file order, the keys allowed under the mapping at
+// path, read from DefaultConfig with one schedule so every level exists.
+func knownKeys(path string) []string {
+	tmpl := DefaultConfig()
+	tmpl.Schedules = []ScheduleConfig{{}}
+	out, err := yaml.Marshal(tmpl.plain())
+	if err != nil {
+		return nil
+	}
+	file, err := parser.ParseBytes(out, 0)
+	if err != nil || len(file.Docs) == 0 {
+		return nil
+	}
+	node := file.Docs[0].Body
+	if path != "$" {
+		// Any list index reads the template's only entry.
+		var b strings.Builder
+		for i := 0; i < len(path); i++ {
+			if path[i] == '[' {
+				if j := strings.IndexByte(path[i:], ']'); j > 0 {
+					b.WriteString("[0]")
+					i += j
+					continue
+				}
+			}
+			b.WriteByte(path[i])
+		}
+		p, err := yaml.PathString(b.String())
+		if err != nil {
+			return nil
+		}
+		if node, err = p.FilterNode(node); err != nil {
+			return nil
 		}
 	}
-	return out, errors.Join(errs...)
+	m, ok := node.(*ast.MappingNode)
+	if !ok {
+		return nil
+	}
+	keys := make([]string, 0, len(m.Values))
+	for _, v := range m.Values {
+		keys = append(keys, v.Key.GetToken().Value)
+	}
+	return keys
 }
 
 // expandEnv replaces ${VAR} with the variable's value ("" when unset) and
@@ -617,20 +723,20 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) LogValue() slog.Value {
 	r := c.Redacted()
 	return slog.GroupValue(
-		slog.Group("telegram", "api_url", r.Telegram.APIURL, "mode", r.Telegram.Mode,
-			"poll_timeout", r.Telegram.PollTimeout.String(), "workers", r.Telegram.Workers, "token", r.Telegram.Token),
-		slog.Group("webhook", "listen", r.Webhook.Listen, "public_url", r.Webhook.PublicURL,
-			"secret_token", r.Webhook.SecretToken, "max_connections", r.Webhook.MaxConnections,
-			"tls", r.Webhook.TLSCert != ""),
-		slog.Group("redis", "url", r.Redis.URL, "key_prefix", r.Redis.KeyPrefix),
-		slog.Group("database", "path", r.Database.Path),
-		slog.String("timezone", r.Timezone),
-		slog.String("locale", r.Locale),
-		slog.Group("http", "listen", r.HTTP.Listen),
-		slog.Group("conversation", "ttl", r.Conversation.TTL.String(), "edit_window", r.Conversation.EditWindow.String()),
-		slog.Group("broadcast", "rate_per_second", r.Broadcast.RatePerSecond),
-		slog.Group("limits", "user_updates_per_minute", r.Limits.UserUpdatesPerMinute, "max_text_length", r.Limits.MaxTextLength),
-		slog.Group("log", "level", r.Log.Level, "format", r.Log.Format),
+		slog.Group(cnsbot.LogTelegram, cnsbot.LogAPIURL, r.Telegram.APIURL, cnsbot.LogMode, r.Telegram.Mode,
+			cnsbot.LogPollTimeout, r.Telegram.PollTimeout.String(), cnsbot.LogWorkers, r.Telegram.Workers, cnsbot.LogToken, r.Telegram.Token),
+		slog.Group(cnsbot.LogWebhook, cnsbot.LogListen, r.Webhook.Listen, cnsbot.LogPublicURL, r.Webhook.PublicURL,
+			cnsbot.LogSecretToken, r.Webhook.SecretToken, cnsbot.LogMaxConnections, r.Webhook.MaxConnections,
+			cnsbot.LogTLS, r.Webhook.TLSCert != ""),
+		slog.Group(cnsbot.LogRedis, cnsbot.LogURL, r.Redis.URL, cnsbot.LogKeyPrefix, r.Redis.KeyPrefix),
+		slog.Group(cnsbot.LogDatabase, cnsbot.LogPath, r.Database.Path),
+		slog.String(cnsbot.LogTimezone, r.Timezone),
+		slog.String(cnsbot.LogLocale, r.Locale),
+		slog.Group(cnsbot.LogHTTP, cnsbot.LogListen, r.HTTP.Listen),
+		slog.Group(cnsbot.LogConversation, cnsbot.LogTTL, r.Conversation.TTL.String(), cnsbot.LogEditWindow, r.Conversation.EditWindow.String()),
+		slog.Group(cnsbot.LogBroadcast, cnsbot.LogRatePerSecond, r.Broadcast.RatePerSecond),
+		slog.Group(cnsbot.LogLimits, cnsbot.LogUserUpdatesPerMinute, r.Limits.UserUpdatesPerMinute, cnsbot.LogMaxTextLength, r.Limits.MaxTextLength),
+		slog.Group(cnsbot.LogLog, cnsbot.LogLevel, r.Log.Level, cnsbot.LogFormat, r.Log.Format),
 	)
 }
 

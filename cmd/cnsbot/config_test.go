@@ -233,6 +233,39 @@ func TestReadConfigFileErrors(t *testing.T) {
 	}
 }
 
+// A decoding error names the key and where it is written: the file's line
+// and column, as an editor shows them.
+func TestReadConfigFileErrorPosition(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		yaml string
+		want string
+	}{
+		{"UnknownNestedKey", "locale: en\ntelegram:\n  mode: polling\n  tokn: x\n",
+			`line 4, column 3: telegram.tokn: unknown key; the keys in telegram are token, api_url, mode, poll_timeout, workers`},
+		{"UnknownKeyInList", "schedules:\n  - name: x\n    crn: \"0 8 * * 1\"\n",
+			"line 3, column 5: schedules[0].crn: unknown key"},
+		{"UnknownTopKey", "# cnsbot\n\nfoo: 1\n", "line 3, column 1: foo: unknown key; the keys at the top level are telegram,"},
+		{"WrongType", "telegram:\n  mode: polling\n  workers: many\n", `line 3, column 12: telegram.workers: "many" is not a whole number`},
+		{"WrongTypeBool", "schedules:\n  - name: x\n    enabled: maybe\n", `line 3, column 14: schedules[0].enabled: "maybe" is not true or false`},
+		{"ListForString", "locale: [vi, en]\n", "line 1, column 9: locale: want a single value"},
+		{"BadDuration", "\nconversation:\n  ttl: 30\n", "line 3, column 8: conversation.ttl: 30 is not a duration"},
+		{"NotAMapping", "just text\n", "line 1, column 1: the file must be a mapping"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clearConfigEnv(t)
+			path := MustWriteConfig(t, tt.yaml)
+			_, err := ReadConfigFile(path)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if want := "config " + path + ": " + tt.want; !strings.HasPrefix(err.Error(), want) {
+				t.Fatalf("error=%q\nwant it to start %q", err, want)
+			}
+		})
+	}
+}
+
 func TestValidateForRun(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Telegram.Token = "123:abc"

@@ -86,17 +86,17 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 	go func() {
 		// The "/" menus: a convenience, set in the background at each start.
 		if err := router.SyncCommands(ctx); err != nil && ctx.Err() == nil {
-			a.Logger.Warn("set command menus", "err", bot.Redact(err, cfg.Telegram.Token))
+			a.Logger.Warn("set command menus", cnsbot.LogError, bot.Redact(err, cfg.Telegram.Token))
 		}
 	}()
-	a.Logger.Info("cnsbot started", "version", Version(), "bot", b.Username, "mode", cfg.Telegram.Mode,
-		"database", cfg.Database.Path, "redis", redactedURL(cfg.Redis.URL))
+	a.Logger.Info("cnsbot started", cnsbot.LogVersion, Version(), cnsbot.LogBot, b.Username, cnsbot.LogMode, cfg.Telegram.Mode,
+		cnsbot.LogDatabase, cfg.Database.Path, cnsbot.LogRedis, redactedURL(cfg.Redis.URL))
 
 	if cfg.HTTP.Listen != "" {
 		srv := &http.Server{Addr: cfg.HTTP.Listen, Handler: opsHandler(a, &lastUpdate, mx), ReadHeaderTimeout: 5 * time.Second}
 		go func() {
 			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				a.Logger.Error("health server", "err", err)
+				a.Logger.Error("health server", cnsbot.LogError, err)
 			}
 		}()
 		m.onClose(func() error { return srv.Close() })
@@ -289,13 +289,13 @@ func (bg *background) start(ctx context.Context, a *App) (stop func(), err error
 	go func() {
 		defer wg.Done()
 		if err := bg.outbox.Run(run); err != nil && !errors.Is(err, context.Canceled) {
-			a.Logger.Error("outbox stopped", "err", err)
+			a.Logger.Error("outbox stopped", cnsbot.LogError, err)
 		}
 	}()
 	go func() {
 		defer wg.Done()
 		if err := bg.scheduler.Run(run); err != nil && !errors.Is(err, context.Canceled) {
-			a.Logger.Error("scheduler stopped", "err", err)
+			a.Logger.Error("scheduler stopped", cnsbot.LogError, err)
 		}
 	}()
 	return func() { cancel(); wg.Wait() }, nil

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"cnsbot"
 )
 
 // SetLogger routes go-redis' own log lines to l at debug level instead of
@@ -21,5 +23,5 @@ func SetLogger(l *slog.Logger) {
 type slogAdapter struct{ l *slog.Logger }
 
 func (a slogAdapter) Printf(ctx context.Context, format string, v ...any) {
-	a.l.DebugContext(ctx, fmt.Sprintf(format, v...), slog.String("component", "go-redis"))
+	a.l.DebugContext(ctx, fmt.Sprintf(format, v...), slog.String(cnsbot.LogComponent, "go-redis"))
 }
