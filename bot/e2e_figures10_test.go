@@ -135,13 +135,36 @@ func TestChitieuDistrictLeader(t *testing.T) {
 			t.Fatalf("district /chitieu=%s", got.Text)
 		}
 		source := h.t(lang, "chitieu.source", "Level", "province", "Unit", "Tỉnh Lào Cai")
-		ct02 := lineOf(got.Text, "CT02")
-		if !strings.Contains(ct02, "156/163") || !strings.Contains(ct02, source) {
-			t.Fatalf("CT02 line=%q, want 156/163 and %q", ct02, source)
+		if want := h.t(lang, "chitieu.source_all", "Source", source, "Unit", "Huyện Bắc Hà"); !strings.Contains(got.Text, want) {
+			t.Fatalf("district /chitieu lacks %q:\n%s", want, got.Text)
+		}
+		if ct02 := lineOf(got.Text, "CT02"); !strings.Contains(ct02, "156/163") {
+			t.Fatalf("CT02 line=%q, want 156/163", ct02)
 		}
 		rank := h.t(lang, "chitieu.result", "HasPct", true, "Rank", true, "Status", h.t(lang, "status.exceeded"))
 		if ct05 := lineOf(got.Text, "CT05"); !strings.Contains(ct05, rank) || strings.Contains(ct05, "%") {
 			t.Fatalf("CT05 line=%q, want %q", ct05, rank)
+		}
+		// The district's own figure, where it has one, with no mark.
+		ctx := context.Background()
+		leader, err := h.members.FindMemberByTelegramID(ctx, bacHaTG)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct04, err := sqlite.NewIndicatorService(h.db).FindIndicatorByCode(ctx, "CT04")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sqlite.NewImportService(h.db).ImportReports(ctx, []*cnsbot.Report{{UnitID: leader.UnitID, IndicatorID: ct04.ID,
+			Date: h.now().Format(time.DateOnly), Value: 187, IdempotencyKey: "f10-ct04"}}); err != nil {
+			t.Fatal(err)
+		}
+		mixed := h.text(t, bacHaTG, "/chitieu")
+		if own := lineOf(mixed.Text, "CT04"); !strings.Contains(own, "187") || strings.Contains(own, source) {
+			t.Fatalf("CT04 line=%q, want the district's 187 unmarked", own)
+		}
+		if ct02 := lineOf(mixed.Text, "CT02"); !strings.Contains(ct02, source) {
+			t.Fatalf("CT02 line=%q, want %q", ct02, source)
 		}
 		detail := h.text(t, bacHaTG, "/chitieu ct05")
 		if !strings.Contains(detail.Text, rank) || strings.Contains(detail.Text, "500") {

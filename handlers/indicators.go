@@ -101,6 +101,13 @@ func (f *indicators) show(ctx context.Context, req *Request, unitID int64, code 
 	// from missing figures would read as ten failures.
 	met, total := 0, 0
 	var lines []string
+	// When every figure is one ancestor's, say so once, not on each line.
+	common := sourceText(req, rows[0])
+	for _, row := range rows {
+		if sourceText(req, row) != common {
+			common = ""
+		}
+	}
 	for _, row := range rows {
 		if row.Status.Met() {
 			met++
@@ -108,10 +115,16 @@ func (f *indicators) show(ctx context.Context, req *Request, unitID int64, code 
 		if row.HasPct {
 			total++
 		}
+		if common != "" {
+			row.Source = nil
+		}
 		lines = append(lines, f.line(req, row))
 	}
-	text := req.T("chitieu.header", "Met", met, "Total", total, "Uncounted", len(rows)-total, "Year", year, "Unit", unit.DisplayName()) +
-		"\n" + strings.Join(lines, "\n") + "\n\n" + req.T("chitieu.footer")
+	text := req.T("chitieu.header", "Met", met, "Total", total, "Uncounted", len(rows)-total, "Year", year, "Unit", unit.DisplayName())
+	if common != "" {
+		text += "\n" + req.T("chitieu.source_all", "Source", common, "Unit", unit.DisplayName())
+	}
+	text += "\n" + strings.Join(lines, "\n") + "\n\n" + req.T("chitieu.footer")
 	return req.Reply(ctx, text, nil)
 }
 
