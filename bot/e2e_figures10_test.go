@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"cnsbot"
+	"cnsbot/internal/telegramtest"
+	"cnsbot/schedule"
 	"cnsbot/storage/sqlite"
 )
 
@@ -171,4 +173,36 @@ func TestChitieuDistrictLeader(t *testing.T) {
 			t.Fatalf("CT05 detail=%q, want %q", detail.Text, rank)
 		}
 	})
+}
+
+// Item 4 in the Monday digest: a district leader reads the province's
+// sector figures, not "0/10" built from figures the district does not keep.
+func TestDigestDistrictLeader(t *testing.T) {
+	h := newDemoHarness(t, "vi")
+	ctx := context.Background()
+	for _, s := range schedule.DefaultSchedules() {
+		if err := sqlite.NewScheduleService(h.db).UpsertSchedule(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	digest, err := sqlite.NewScheduleService(h.db).FindScheduleByName(ctx, "weekly_digest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.router.RunSchedule(ctx, digest, h.now().In(h.router.Location)); err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	h.tg.WaitFor(t, wait, func(s *telegramtest.Server) bool {
+		for _, m := range s.MessagesTo(bacHaTG) {
+			if strings.Contains(m.Text, "📰") {
+				text = m.Text
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.Contains(text, "<b>5/10</b>") {
+		t.Fatalf("district digest=%q, want 5/10", text)
+	}
 }
