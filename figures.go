@@ -11,7 +11,9 @@ import (
 // reports. Every method counts live (not revoked) reports only, of units in
 // the subtree rooted at unitID, dated from..to inclusive (YYYY-MM-DD).
 type FigureService interface {
-	// SumByIndicator returns the sum of report values per indicator id.
+	// SumByIndicator returns the sum of report values per indicator id. An
+	// indicator without a live report in the span is absent, one whose
+	// reports sum to 0 is present with 0: absence is "no data" ("—").
 	SumByIndicator(ctx context.Context, unitID int64, from, to string) (map[int64]float64, error)
 	// SumByChild returns, per direct child of unitID, the sums per indicator:
 	// map[child unit id]map[indicator id]sum. Children with nothing are absent.
@@ -112,4 +114,48 @@ func (r *Report) Actual() float64 {
 func RoundHalfUp(v float64, decimals int) float64 {
 	p := math.Pow(10, float64(decimals))
 	return math.Round(v*p+math.Copysign(1e-9, v)) / p
+}
+
+// DisplayPercent is a completion rounded half up to places decimals for
+// display; RoundHalfUp(pct, places) unless that would read as another
+// status than the exact value's, as 99,99% shown as "100%" (met) or 79,75%
+// as "80%" (in progress). Then it is rounded to one more decimal, and if
+// even that crosses, cut to that decimal towards the exact value's side:
+// 99,99% → 99,9%; 79,75% → 79,8%; 79,96% → 79,9%; 100,004% → 100,1%. The
+// result never has more than places+1 decimals.
+func (th Thresholds) DisplayPercent(pct float64, places int) float64 {
+	return displayRound(pct, places, func(x float64) Status { return StatusOf(x, true, th) })
+}
+
+// DisplayActual is an actual value rounded for display like DisplayPercent:
+// its completion against plan keeps the exact value's status (a ratio of
+// 99,96% against a plan of 100% shows as 99,96%, not 100,0%).
+func (th Thresholds) DisplayActual(dir Direction, actual, plan float64, places int) float64 {
+	return displayRound(actual, places, func(x float64) Status {
+		pct, ok := Completion(dir, x, plan)
+		return StatusOf(pct, ok, th)
+	})
+}
+
+// displayRound rounds v half up to places decimals, or to places+1 when
+// that changes status(v), cutting towards v when even that does.
+func displayRound(v float64, places int, status func(float64) Status) float64 {
+	want := status(v)
+	if r := RoundHalfUp(v, places); status(r) == want {
+		return r
+	}
+	r := RoundHalfUp(v, places+1)
+	if status(r) == want {
+		return r
+	}
+	p := math.Pow(10, float64(places+1))
+	if r > v {
+		r = math.Floor(v*p) / p
+	} else {
+		r = math.Ceil(v*p) / p
+	}
+	if status(r) == want {
+		return r
+	}
+	return v // the status's interval is narrower than a step: show it exactly
 }

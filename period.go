@@ -130,19 +130,64 @@ func (p Period) Prev() Period {
 	return PeriodOf(p.Kind, from.AddDate(0, 0, -1))
 }
 
-// SameLastYear is the same period a year earlier ("cùng kỳ").
-func (p Period) SameLastYear() Period {
+// SameLastYear is the same period a year earlier ("cùng kỳ"): the same ISO
+// week number, month, administrative month, quarter, half or year of the
+// year before, and for a day or a range the same dates (29 February becomes
+// 28 February). ISO week 53 of a year whose previous year has only 52 weeks
+// is compared with week 52, the last week of that year.
+//
+// While p is still running on today (it has started and ends after it),
+// only its elapsed days are compared: last year's period from its first day
+// for as many days as p has run, clipped to its end — on 4/12/2026 the
+// month 1–4/12/2026 is compared with 1–4/12/2025, not the whole of
+// December 2025. A period that has not started is compared whole.
+func (p Period) SameLastYear(today time.Time) Period {
 	from, _ := time.Parse(time.DateOnly, p.From)
 	to, _ := time.Parse(time.DateOnly, p.To)
+	var q Period
 	switch p.Kind {
-	case PeriodRange, PeriodDay:
-		q := RangePeriod(dateOf(from.AddDate(-1, 0, 0)), dateOf(to.AddDate(-1, 0, 0)))
-		q.Kind = p.Kind
-		return q
 	case PeriodWeek:
-		return WeekPeriod(from.AddDate(-1, 0, 0))
+		var ok bool
+		if q, ok = isoWeekPeriod(p.Year-1, p.N); !ok {
+			q, _ = isoWeekPeriod(p.Year-1, 52)
+		}
+	case PeriodMonth:
+		q = MonthPeriod(p.Year-1, time.Month(p.N))
+	case PeriodAdminMonth:
+		q = AdminMonthPeriod(p.Year-1, time.Month(p.N))
+	case PeriodQuarter:
+		q = QuarterPeriod(p.Year-1, p.N)
+	case PeriodHalf:
+		q = HalfPeriod(p.Year-1, p.N)
+	case PeriodYear:
+		q = YearPeriod(p.Year - 1)
+	default:
+		q = RangePeriod(yearBefore(from), yearBefore(to))
+		q.Kind = p.Kind
 	}
-	return PeriodOf(p.Kind, from.AddDate(-1, 0, 0))
+	now := dateOf(day(today.Year(), today.Month(), today.Day()))
+	if now >= p.From && now < p.To {
+		elapsed := int(day(today.Year(), today.Month(), today.Day()).Sub(from).Hours() / 24)
+		qFrom, _ := time.Parse(time.DateOnly, q.From)
+		q.To = min(q.To, dateOf(qFrom.AddDate(0, 0, elapsed)))
+	}
+	return q
+}
+
+// yearBefore is the date a year before t, 29 February becoming 28 February.
+func yearBefore(t time.Time) string {
+	y := t.AddDate(-1, 0, 0)
+	if y.Day() != t.Day() {
+		y = y.AddDate(0, 0, -y.Day())
+	}
+	return dateOf(y)
+}
+
+// isoWeekPeriod is ISO week n of ISO year y; false when y has no week n.
+func isoWeekPeriod(y, n int) (Period, bool) {
+	jan4 := day(y, 1, 4) // ISO week 1 holds 4 January
+	w := WeekPeriod(jan4.AddDate(0, 0, 7*(n-1)))
+	return w, w.Year == y && w.N == n
 }
 
 // YearToDate is the year of p from 1 January to p's last day ("lũy kế").
@@ -215,9 +260,8 @@ func ParsePeriodCode(s string) (Period, error) {
 	case rest[1] == 'A' && n >= 1 && n <= 12:
 		return AdminMonthPeriod(y, time.Month(n)), nil
 	case rest[1] == 'W' && n >= 1 && n <= 53:
-		jan4 := day(y, 1, 4) // ISO week 1 holds 4 January
-		w := WeekPeriod(jan4.AddDate(0, 0, 7*(n-1)))
-		if w.Year != y {
+		w, ok := isoWeekPeriod(y, n)
+		if !ok {
 			return Period{}, bad
 		}
 		return w, nil

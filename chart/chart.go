@@ -106,6 +106,9 @@ type Chart struct {
 	Bars     []Bar   // top to bottom, at most MaxBars
 	Target   float64 // where to draw the plan line, usually 100; 0 draws none
 	Lang     string  // "vi" (default) or "en": the legend's language and the default value texts
+	// Thresholds placed the bars' statuses: a default value text is
+	// rounded so that it never reads as another status (99,9%, not 100%).
+	Thresholds cnsbot.Thresholds
 }
 
 // PNG draws the chart Width pixels wide, as tall as its bars need, and
@@ -165,7 +168,7 @@ func (c *Chart) Draw() (*image.RGBA, error) {
 	for i, b := range c.Bars {
 		texts[i] = b.Text
 		if texts[i] == "" {
-			texts[i] = locales.FormatPercent(lang, cnsbot.RoundHalfUp(finite(b.Value), 0))
+			texts[i] = locales.FormatPercent(lang, c.Thresholds.DisplayPercent(finite(b.Value), 0))
 		}
 		texts[i] = norm.NFC.String(texts[i])
 		labels[i] = fit(faces.label, b.Label, labelWidth)

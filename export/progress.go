@@ -24,8 +24,10 @@ import (
 // LibreOffice draw the separators of the reader's locale, so a Vietnamese
 // desktop shows 1.562 and 97,4 while the cells stay plain numbers.
 //
-// The completion cell (TH/KH (%)) holds the percentage itself, 102.53 for
-// 102,53%, with the format "0.0": the header already says "(%)", as
+// The completion cell (TH/KH (%)) holds the percentage itself, rounded to
+// one decimal (102.5 for 102,53%) by Thresholds.DisplayPercent so that it
+// never reads as another status than its colour (99,99% is 99.99, not
+// 100.0), with the format "0.0#": the header already says "(%)", as
 // Vietnamese report tables do, and the XLSX and the CSV then carry the same
 // number. Its fill colour tells the status: green for vượt and đạt, amber
 // for chưa đạt, red for chậm, none without a plan; a legend under the
@@ -34,7 +36,7 @@ import (
 // The CSV is for machines: UTF-8 with a byte order mark, the same columns,
 // numbers with a dot for the decimal mark and no grouping (1562, 97.4),
 // figures rounded to 6 decimals to drop float noise and the completion to
-// 2 decimals. It has no title row and no status, which only the XLSX shows.
+// 2 decimals (3 where 2 would cross a status threshold). It has no title row and no status, which only the XLSX shows.
 
 // ProgressRow is one indicator in a progress table.
 type ProgressRow struct {
@@ -60,6 +62,9 @@ type ProgressSheet struct {
 	Name  string        // sheet tab, usually the unit's name; sanitized and shortened as Excel requires
 	Title string        // first row, e.g. "Kết quả thực hiện chỉ tiêu ngành — Tháng 7/2026"
 	Rows  []ProgressRow // in display order; STT numbers them from 1
+	// Thresholds placed the rows' statuses; completions are rounded so
+	// that none reads as another status.
+	Thresholds cnsbot.Thresholds
 }
 
 // progressHeaders are the column headers of a progress table per language.
@@ -152,7 +157,7 @@ func newProgressStyles(f *excelize.File) (*progressStyles, error) {
 	}
 	top := &excelize.Alignment{Vertical: "top"}
 	st := &progressStyles{completion: map[cnsbot.Status]int{}, legendFill: map[cnsbot.Status]int{}}
-	integer, decimal, pct := "#,##0", "#,##0.0#", "0.0"
+	integer, decimal, pct := "#,##0", "#,##0.0#", "0.0#"
 	var err error
 	for _, s := range []struct {
 		id    *int
@@ -272,7 +277,7 @@ func writeProgressSheet(f *excelize.File, st *progressStyles, lang, name string,
 			{optional(r.Plan, r.HasPlan), st.number(r.Plan)},
 			{optional(r.Period, true), st.number(r.Period)},
 			{optional(r.YearToDate, true), st.number(r.YearToDate)},
-			{optional(r.Completion, r.HasCompletion), st.completionStyle(r.Status)},
+			{optional(s.Thresholds.DisplayPercent(r.Completion, 1), r.HasCompletion), st.completionStyle(r.Status)},
 			{r.Note, st.wrap},
 		}
 		if r.Code == "" {
@@ -472,7 +477,7 @@ func WriteProgressCSV(w io.Writer, lang string, sheet ProgressSheet) error {
 			plan = csvNumber(r.Plan, 6)
 		}
 		if r.HasCompletion {
-			completion = csvNumber(r.Completion, 2)
+			completion = csvNumber(sheet.Thresholds.DisplayPercent(r.Completion, 2), 3)
 		}
 		name := r.Name
 		if r.Code != "" {

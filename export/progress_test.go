@@ -49,9 +49,9 @@ func seedRows() []export.ProgressRow {
 
 func seedSheets() []export.ProgressSheet {
 	return []export.ProgressSheet{
-		{Name: "Tỉnh Lào Cai", Title: "Kết quả thực hiện chỉ tiêu ngành — Tháng 7/2026", Rows: seedRows()},
-		{Name: "Huyện Bắc Hà", Title: "Huyện Bắc Hà — Tháng 7/2026", Rows: seedRows()[:2]},
-		{Name: "TP. Lào Cai [thử]: 1/2", Title: "Thành phố Lào Cai — Tháng 7/2026", Rows: seedRows()[2:]},
+		{Name: "Tỉnh Lào Cai", Title: "Kết quả thực hiện chỉ tiêu ngành — Tháng 7/2026", Rows: seedRows(), Thresholds: cnsbot.DefaultThresholds()},
+		{Name: "Huyện Bắc Hà", Title: "Huyện Bắc Hà — Tháng 7/2026", Rows: seedRows()[:2], Thresholds: cnsbot.DefaultThresholds()},
+		{Name: "TP. Lào Cai [thử]: 1/2", Title: "Thành phố Lào Cai — Tháng 7/2026", Rows: seedRows()[2:], Thresholds: cnsbot.DefaultThresholds()},
 	}
 }
 
@@ -102,7 +102,7 @@ func TestWriteProgressXLSX(t *testing.T) {
 	t.Run("NumbersAreNumbers", func(t *testing.T) {
 		const sheet = "Tỉnh Lào Cai"
 		for cell, want := range map[string]float64{
-			"A3": 1, "D3": 95, "E3": 97.4, "G3": 97.4 / 95 * 100,
+			"A3": 1, "D3": 95, "E3": 97.4, "G3": 102.5,
 			"D5": 1562, "E5": 12, "F5": 1562, "G5": 100, "G7": 37.5,
 		} {
 			typ, err := f.GetCellType(sheet, cell)
@@ -165,8 +165,8 @@ func TestWriteProgressXLSX(t *testing.T) {
 			if len(s.Fill.Color) == 0 || !strings.EqualFold(s.Fill.Color[0], want) {
 				t.Fatalf("%s fill=%v, want %s", cell, s.Fill.Color, want)
 			}
-			if s.CustomNumFmt == nil || *s.CustomNumFmt != "0.0" {
-				t.Fatalf("%s format=%v, want 0.0", cell, s.CustomNumFmt)
+			if s.CustomNumFmt == nil || *s.CustomNumFmt != "0.0#" {
+				t.Fatalf("%s format=%v, want 0.0#", cell, s.CustomNumFmt)
 			}
 		}
 	})
@@ -271,5 +271,36 @@ func TestWriteProgressXLSXFile(t *testing.T) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, "progress.xlsx"), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A completion just under 100% or under the behind threshold is not shown
+// as 100.0 or 80.0 beside its amber or red fill, in the XLSX or the CSV.
+func TestWriteProgressNeverRoundsAcrossAThreshold(t *testing.T) {
+	th := cnsbot.DefaultThresholds()
+	row := func(code string, pct float64) export.ProgressRow {
+		return export.ProgressRow{Code: code, Name: code, Unit: "người", Plan: 100, HasPlan: true,
+			Completion: pct, HasCompletion: true, Status: cnsbot.StatusOf(pct, true, th)}
+	}
+	sheet := export.ProgressSheet{Name: "P", Thresholds: th,
+		Rows: []export.ProgressRow{row("A", 34997.0/35000*100), row("B", 79.96), row("C", 99.999), row("D", 1914.0/2400*100)}}
+	f := MustWriteProgressXLSX(t, "vi", []export.ProgressSheet{sheet})
+	for cell, want := range map[string]string{"G3": "99.99", "G4": "79.96", "G5": "99.99", "G6": "79.8"} {
+		if got, _ := f.GetCellValue("P", cell); got != want {
+			t.Errorf("%s shows %q, want %q", cell, got, want)
+		}
+	}
+	var buf bytes.Buffer
+	if err := export.WriteProgressCSV(&buf, "vi", sheet); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"99.99", "79.96", "99.999", "79.75"} {
+		if got := records[i+1][6]; got != want {
+			t.Errorf("csv row %d completion=%q, want %q", i+1, got, want)
+		}
 	}
 }

@@ -34,7 +34,7 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 	if err != nil {
 		return err
 	}
-	c := &chart.Chart{Target: 100}
+	c := &chart.Chart{Target: 100, Thresholds: f.Thresholds}
 	if ind := set.find(code); ind != nil {
 		c.Title = req.T("chart.title_children", "Indicator", ind.Name(req.lang), "Unit", unit.DisplayName())
 		kids, err := f.children(ctx, unit.ID)
@@ -56,7 +56,7 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 			row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.YTD, row.Plan)
 			row.HasPct = row.HasPct && row.HasPlan
 			row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, f.Thresholds)
-			c.Bars = append(c.Bars, chartBar(req, k.Name, row))
+			c.Bars = append(c.Bars, f.chartBar(req, k.Name, row))
 		}
 	} else {
 		c.Title = req.T("chart.title_indicators", "Unit", unit.DisplayName())
@@ -65,7 +65,7 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 			return err
 		}
 		for _, row := range rows {
-			c.Bars = append(c.Bars, chartBar(req, row.Ind.Name(req.lang), row))
+			c.Bars = append(c.Bars, f.chartBar(req, row.Ind.Name(req.lang), row))
 		}
 	}
 	upTo := min(p.To, f.today().Format("2006-01-02"))
@@ -86,6 +86,6 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 	return nil
 }
 
-func chartBar(req *Request, label string, row figureRow) chart.Bar {
-	return chart.Bar{Label: label, Value: row.Pct, Status: row.Status, Text: pctText(req.lang, row)}
+func (f *charts) chartBar(req *Request, label string, row figureRow) chart.Bar {
+	return chart.Bar{Label: label, Value: row.Pct, Status: row.Status, Text: f.pctText(req.lang, row)}
 }

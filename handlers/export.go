@@ -24,7 +24,8 @@ const maxExportSheets = 60
 
 // progressSheet builds one unit's table.
 func (f *exports) progressSheet(ctx context.Context, req *Request, set *activitySet, unit *cnsbot.Unit, p cnsbot.Period) (export.ProgressSheet, error) {
-	sheet := export.ProgressSheet{Name: unit.Name, Title: req.T("xuat.title", "Unit", unit.DisplayName(), "Period", req.periodLabel(p))}
+	sheet := export.ProgressSheet{Name: unit.Name, Title: req.T("xuat.title", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)),
+		Thresholds: f.Thresholds}
 	rows, err := f.activityRows(ctx, set, unit.ID, p)
 	if err != nil {
 		return sheet, err
@@ -40,7 +41,9 @@ func (f *exports) progressSheet(ctx context.Context, req *Request, set *activity
 		pr := export.ProgressRow{
 			Code: row.Ind.Code, Name: row.Ind.Name(req.lang), Unit: row.Ind.Unit,
 			Plan: row.Plan, HasPlan: row.HasPlan, Period: row.Period, YearToDate: row.YTD,
-			Completion: row.Pct, HasCompletion: row.HasPct, Status: row.Status,
+			// A rank has no meaningful percentage (≤ 5 planned, 1st is not
+			// 500%): its cell stays empty and the note says the status.
+			Completion: row.Pct, HasCompletion: row.HasPct && row.Ind.Direction != cnsbot.DirLower, Status: row.Status,
 		}
 		if v := row.Value; v != nil && v.Numerator != nil && v.Denominator != nil {
 			pr.Note = locales.FormatNumber(req.lang, *v.Numerator) + "/" + locales.FormatNumber(req.lang, *v.Denominator)

@@ -76,13 +76,20 @@ type figureRow struct {
 	Ind      *cnsbot.Indicator
 	Period   float64 // TH kỳ này: the sum (activity) or the latest value (sector)
 	YTD      float64 // lũy kế: from 1 January to the period's end
-	LastYear float64 // cùng kỳ: the same period a year earlier
-	Plan     float64 // KH năm
-	HasPlan  bool
-	Pct      float64 // completion against the yearly plan
-	HasPct   bool
-	Status   cnsbot.Status
-	Value    *cnsbot.Report // the sector value behind Period, nil for activity
+	LastYear float64 // cùng kỳ: the same period a year earlier (its elapsed days while p runs)
+	// HasLastYear is false when the subtree has no report at all in the
+	// same period last year: no data, shown "—", unlike a real 0.
+	HasLastYear bool
+	Plan        float64 // KH năm
+	HasPlan     bool
+	Pct         float64 // completion against the yearly plan
+	HasPct      bool
+	Status      cnsbot.Status
+	Value       *cnsbot.Report // the sector value behind Period, nil for activity
+	// Source is the ancestor whose sector value and plan these are, when the
+	// unit itself has neither (sector indicators are often kept only at the
+	// province); nil: the unit's own.
+	Source *cnsbot.Unit
 }
 
 // activityRows are the activity indicators of the unit's subtree for p.
@@ -97,7 +104,7 @@ func (b *base) activityRows(ctx context.Context, set *activitySet, unitID int64,
 			return nil, fmt.Errorf("sum year to date: %w", err)
 		}
 	}
-	ly := p.SameLastYear()
+	ly := p.SameLastYear(b.today())
 	lastYear, err := b.Figures.SumByIndicator(ctx, unitID, ly.From, ly.To)
 	if err != nil {
 		return nil, fmt.Errorf("sum same period last year: %w", err)
@@ -108,7 +115,7 @@ func (b *base) activityRows(ctx context.Context, set *activitySet, unitID int64,
 	}
 	rows := make([]figureRow, 0, len(set.list))
 	for _, ind := range set.list {
-		row := figureRow{Ind: ind, Period: sums[ind.ID], YTD: ytd[ind.ID], LastYear: lastYear[ind.ID]}
+		row := figureRow{Ind: ind, Period: sums[ind.ID], YTD: ytd[ind.ID], LastYear: lastYear[ind.ID], HasLastYear: len(lastYear) > 0}
 		row.Plan, row.HasPlan = plans[ind.ID]
 		row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.YTD, row.Plan)
 		row.HasPct = row.HasPct && row.HasPlan
@@ -197,56 +204,62 @@ func (b *base) children(ctx context.Context, unitID int64) ([]*cnsbot.Unit, erro
 	return us, nil
 }
 
-// childScore ranks a child unit: its mean completion against its own plans,
-// or, when no child has plans, its activity total in the period.
+// childScore ranks a child unit: its mean completion of the year to date
+// against its own yearly plans, over the activity indicators it has a plan
+// for. Adding people, accounts and sessions together means nothing, so a
+// child without plans is not ranked.
 type childScore struct {
-	Unit    *cnsbot.Unit
-	Score   float64
-	HasPlan bool
+	Unit  *cnsbot.Unit
+	Score float64 // mean completion, percent
 }
 
-// rankChildren scores the children of a unit for p, best first.
-func (b *base) rankChildren(ctx context.Context, set *activitySet, unitID int64, p cnsbot.Period, kids []*cnsbot.Unit) ([]childScore, error) {
+// Why children could not be ranked.
+const (
+	rankOK     = ""
+	rankNoPlan = "no_plan" // no child has a yearly plan to compare with
+	rankNoData = "no_data" // no child reported anything in the year to date
+)
+
+// rankChildren scores the children of a unit that have plans for p's year,
+// best first, by mean completion against plan; when none can be scored it
+// says why (rankNoPlan, rankNoData) instead.
+func (b *base) rankChildren(ctx context.Context, set *activitySet, unitID int64, p cnsbot.Period, kids []*cnsbot.Unit) ([]childScore, string, error) {
 	if len(kids) == 0 {
-		return nil, nil
+		return nil, rankOK, nil
 	}
 	ytd := p.YearToDate()
 	sums, err := b.Figures.SumByChild(ctx, unitID, ytd.From, ytd.To)
 	if err != nil {
-		return nil, fmt.Errorf("sum by child: %w", err)
+		return nil, rankOK, fmt.Errorf("sum by child: %w", err)
 	}
-	var period map[int64]map[int64]float64
-	scores := make([]childScore, 0, len(kids))
-	anyPlan := false
+	if len(sums) == 0 {
+		return nil, rankNoData, nil
+	}
+	var scores []childScore
 	for _, k := range kids {
 		plans, err := b.plans(ctx, k.ID, p.Year)
 		if err != nil {
-			return nil, err
+			return nil, rankOK, err
 		}
 		var total float64
 		n := 0
 		for _, ind := range set.list {
-			if pct, ok := cnsbot.Completion(ind.Direction, sums[k.ID][ind.ID], plans[ind.ID]); ok {
+			plan, ok := plans[ind.ID]
+			if !ok {
+				continue
+			}
+			if pct, ok := cnsbot.Completion(ind.Direction, sums[k.ID][ind.ID], plan); ok {
 				total += pct
 				n++
 			}
 		}
-		cs := childScore{Unit: k}
 		if n > 0 {
-			cs.Score, cs.HasPlan, anyPlan = total/float64(n), true, true
+			scores = append(scores, childScore{Unit: k, Score: total / float64(n)})
 		}
-		scores = append(scores, cs)
 	}
-	if !anyPlan {
-		if period, err = b.Figures.SumByChild(ctx, unitID, p.From, p.To); err != nil {
-			return nil, fmt.Errorf("sum by child: %w", err)
-		}
-		for i := range scores {
-			for _, v := range period[scores[i].Unit.ID] {
-				scores[i].Score += v
-			}
-		}
+	if len(scores) == 0 {
+		return nil, rankNoPlan, nil
 	}
 	sort.SliceStable(scores, func(i, j int) bool { return scores[i].Score > scores[j].Score })
-	return scores, nil
+	return scores, rankOK, nil
 }

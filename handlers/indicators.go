@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -71,14 +73,14 @@ func (f *indicators) show(ctx context.Context, req *Request, unitID int64, code 
 	if year == 0 {
 		year = f.today().Year()
 	}
-	rows, err := f.sectorRows(ctx, set, unit.ID, year, today)
+	rows, err := f.sectorRowsUp(ctx, set, unit, year, today)
 	if err != nil {
 		return err
 	}
 	if !explicit && !anyValue(rows) {
 		// Early in a year nothing is entered yet: last year's figures
 		// answer "how did we do", and the text says which year it is.
-		if prev, err := f.sectorRows(ctx, set, unit.ID, year-1, today); err != nil {
+		if prev, err := f.sectorRowsUp(ctx, set, unit, year-1, today); err != nil {
 			return err
 		} else if anyValue(prev) {
 			rows, year = prev, year-1
@@ -95,16 +97,34 @@ func (f *indicators) show(ctx context.Context, req *Request, unitID int64, code 
 	if len(rows) == 0 {
 		return req.Reply(ctx, req.T("chitieu.none", "Unit", unit.DisplayName(), "Year", year), nil)
 	}
-	met := 0
+	// Only indicators with both a plan and a value count: "0/10" built
+	// from missing figures would read as ten failures.
+	met, total := 0, 0
 	var lines []string
+	// When every figure is one ancestor's, say so once, not on each line.
+	common := sourceText(req, rows[0])
+	for _, row := range rows {
+		if sourceText(req, row) != common {
+			common = ""
+		}
+	}
 	for _, row := range rows {
 		if row.Status.Met() {
 			met++
 		}
+		if row.HasPct {
+			total++
+		}
+		if common != "" {
+			row.Source = nil
+		}
 		lines = append(lines, f.line(req, row))
 	}
-	text := req.T("chitieu.header", "Met", met, "Total", len(rows), "Year", year, "Unit", unit.DisplayName()) +
-		"\n" + strings.Join(lines, "\n") + "\n\n" + req.T("chitieu.footer")
+	text := req.T("chitieu.header", "Met", met, "Total", total, "Uncounted", len(rows)-total, "Year", year, "Unit", unit.DisplayName())
+	if common != "" {
+		text += "\n" + req.T("chitieu.source_all", "Source", common, "Unit", unit.DisplayName())
+	}
+	text += "\n" + strings.Join(lines, "\n") + "\n\n" + req.T("chitieu.footer")
 	return req.Reply(ctx, text, nil)
 }
 
@@ -117,15 +137,30 @@ func anyValue(rows []figureRow) bool {
 	return false
 }
 
-// valueText renders a sector value: "156/163 (95,7%)" for a ratio kept with
-// its parts, "97,4%" for a percentage, "1.562 tổ" for a count.
-func valueText(lang string, ind *cnsbot.Indicator, v *cnsbot.Report) string {
+// valueText renders a row's sector value: "156/163 (95,7%)" for a ratio
+// kept with its parts, "97,4%" for a percentage, "1.562 tổ" for a count.
+// A percentage is rounded so that it never reads as another status against
+// the plan than the exact value has (99,96% of a 100% plan is not "100%").
+func (b *base) valueText(lang string, row figureRow) string {
+	v, ind := row.Value, row.Ind
 	if v == nil {
 		return "—"
 	}
+	// One decimal, two where one would cross: FormatNumber shows up to two.
+	shown := func(x float64) string {
+		if row.HasPlan {
+			x = b.Thresholds.DisplayActual(ind.Direction, x, row.Plan, 1)
+		} else {
+			x = cnsbot.RoundHalfUp(x, 1)
+		}
+		return locales.FormatNumber(lang, x) + "%"
+	}
 	if v.Numerator != nil && v.Denominator != nil && *v.Denominator != 0 {
 		return locales.FormatNumber(lang, *v.Numerator) + "/" + locales.FormatNumber(lang, *v.Denominator) +
-			" (" + locales.FormatPercent(lang, cnsbot.RoundHalfUp(v.Actual(), 1)) + ")"
+			" (" + shown(v.Actual()) + ")"
+	}
+	if ind.Unit == "%" {
+		return shown(v.Value)
 	}
 	return quantityText(lang, ind, v.Value)
 }
@@ -139,12 +174,13 @@ func quantityText(lang string, ind *cnsbot.Indicator, v float64) string {
 }
 
 // pctText renders a completion as a whole percentage, the way reports say
-// it ("đạt 103%"): rounded half up for display only.
-func pctText(lang string, row figureRow) string {
+// it ("đạt 103%"), with one decimal where a whole number would read as
+// another status ("99,9%", never "100%" for 99,99%): Thresholds.DisplayPercent.
+func (b *base) pctText(lang string, row figureRow) string {
 	if !row.HasPct {
 		return "—"
 	}
-	return locales.FormatPercent(lang, cnsbot.RoundHalfUp(row.Pct, 0))
+	return locales.FormatPercent(lang, b.Thresholds.DisplayPercent(row.Pct, 0))
 }
 
 // planText renders a plan; a rank plan reads "≤ 5".
@@ -160,13 +196,9 @@ func planText(lang string, row figureRow) string {
 }
 
 func (f *indicators) line(req *Request, row figureRow) string {
-	pct := pctText(req.lang, row)
-	if row.Ind.Direction == cnsbot.DirLower {
-		pct = "—" // a rank has no meaningful percentage; its status says it all
-	}
 	return req.T("chitieu.line", "Code", row.Ind.Code, "Name", row.Ind.Name(req.lang),
-		"Actual", valueText(req.lang, row.Ind, row.Value), "Plan", planText(req.lang, row),
-		"Pct", pct, "Status", req.T("status."+string(row.Status)), "Icon", statusIcon(row.Status))
+		"Actual", f.valueText(req.lang, row), "Plan", planText(req.lang, row),
+		"Result", f.resultText(req, row), "Source", sourceText(req, row), "Icon", statusIcon(row.Status))
 }
 
 func (f *indicators) detail(req *Request, unit *cnsbot.Unit, row figureRow, year int) string {
@@ -175,11 +207,64 @@ func (f *indicators) detail(req *Request, unit *cnsbot.Unit, row figureRow, year
 		date = row.Value.Date
 	}
 	return req.T("chitieu.detail", "Code", row.Ind.Code, "Name", row.Ind.Name(req.lang), "Unit", unit.DisplayName(),
-		"Measure", row.Ind.Unit, "Actual", valueText(req.lang, row.Ind, row.Value), "Plan", planText(req.lang, row),
-		"Pct", pctText(req.lang, row), "Status", req.T("status."+string(row.Status)), "Icon", statusIcon(row.Status),
+		"Measure", row.Ind.Unit, "Actual", f.valueText(req.lang, row), "Plan", planText(req.lang, row),
+		"Result", f.resultText(req, row), "Source", sourceText(req, row), "Icon", statusIcon(row.Status),
 		"Date", date, "Year", year, "Numerator", row.Ind.NumeratorLabel, "Denominator", row.Ind.DenominatorLabel,
 		"Behind", strconv.FormatFloat(f.Thresholds.Behind, 'f', -1, 64))
 }
+
+// resultText is where an indicator stands, the same words in the list and
+// the detail: "đạt 103% (vượt)"; a rank, whose percentage means nothing
+// (plan ≤ 5, rank 1 is not "500%"), says "vượt kế hoạch theo thứ hạng";
+// a plan without a value says there is no data yet.
+func (b *base) resultText(req *Request, row figureRow) string {
+	status := req.T("status." + string(row.Status))
+	if !row.HasPct && row.HasPlan {
+		status = req.T("figures.no_data")
+	}
+	return req.T("chitieu.result", "HasPct", row.HasPct, "Rank", row.Ind.Direction == cnsbot.DirLower,
+		"Pct", b.pctText(req.lang, row), "Status", status)
+}
+
+// sourceText says whose figures a row shows when not the unit's own:
+// "số liệu cấp tỉnh — Tỉnh Lào Cai"; "" for the unit's own.
+func sourceText(req *Request, row figureRow) string {
+	if row.Source == nil {
+		return ""
+	}
+	return req.T("chitieu.source", "Level", row.Source.Level, "Unit", row.Source.DisplayName())
+}
+
+// sectorRowsUp are the unit's sector rows where each indicator the unit
+// neither measures nor plans is taken from the nearest ancestor that does,
+// marked with it: sector indicators are kept where they are measured,
+// often only at the province, and a district leader asking must see them.
+func (b *base) sectorRowsUp(ctx context.Context, set *activitySet, unit *cnsbot.Unit, year int, asOf string) ([]figureRow, error) {
+	rows, err := b.sectorRows(ctx, set, unit.ID, year, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for u := unit; u.ParentID != 0 && slices.ContainsFunc(rows, noFigures); {
+		parent, err := b.Units.FindUnitByID(ctx, u.ParentID)
+		if err != nil {
+			return nil, fmt.Errorf("find parent unit %d: %w", u.ParentID, err)
+		}
+		up, err := b.sectorRows(ctx, set, parent.ID, year, asOf)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			if noFigures(rows[i]) && !noFigures(up[i]) {
+				rows[i], rows[i].Source = up[i], parent
+			}
+		}
+		u = parent
+	}
+	return rows, nil
+}
+
+// noFigures reports whether a sector row has neither a value nor a plan.
+func noFigures(row figureRow) bool { return row.Value == nil && !row.HasPlan }
 
 // statusIcon marks a status at a glance on a small screen.
 func statusIcon(s cnsbot.Status) string {

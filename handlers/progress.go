@@ -43,33 +43,46 @@ func (f *progress) show(ctx context.Context, req *Request, unitID int64, p cnsbo
 	if err != nil {
 		return err
 	}
-	ranked, err := f.rankChildren(ctx, set, unit.ID, p, kids)
+	ranked, why, err := f.rankChildren(ctx, set, unit.ID, p, kids)
 	if err != nil {
 		return err
 	}
+	ly := p.SameLastYear(f.today())
 	var b strings.Builder
 	b.WriteString(req.T("progress.header", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)))
+	b.WriteString("\n" + req.T("progress.same_period", "From", ly.From, "To", ly.To))
 	for _, row := range rows {
+		lastYear := "—" // no report at all then: no data, not 0
+		if row.HasLastYear {
+			lastYear = locales.FormatNumber(req.lang, row.LastYear)
+		}
 		b.WriteString("\n")
 		b.WriteString(req.T("progress.line", "Name", row.Ind.Name(req.lang), "Period", quantityText(req.lang, row.Ind, row.Period),
-			"YTD", locales.FormatNumber(req.lang, row.YTD), "Plan", planText(req.lang, row), "Pct", pctText(req.lang, row),
-			"HasPlan", row.HasPlan, "Icon", statusIcon(row.Status), "LastYear", locales.FormatNumber(req.lang, row.LastYear)))
+			"YTD", locales.FormatNumber(req.lang, row.YTD), "Plan", planText(req.lang, row), "Pct", f.pctText(req.lang, row),
+			"HasPlan", row.HasPlan, "Icon", statusIcon(row.Status), "LastYear", lastYear))
 	}
-	if len(ranked) >= 2 {
-		top, bottom := ranked[0], ranked[len(ranked)-1]
-		b.WriteString("\n\n")
-		b.WriteString(req.T("progress.top_bottom", "Top", top.Unit.Name, "TopScore", f.scoreText(req, top),
-			"Bottom", bottom.Unit.Name, "BottomScore", f.scoreText(req, bottom)))
+	if t := f.rankText(req, ranked, why); t != "" {
+		b.WriteString("\n\n" + t)
 	}
 	kb := f.keyboard(ctx, req, unit, p, kids)
 	return req.show(ctx, edit, b.String(), kb)
 }
 
-func (f *progress) scoreText(req *Request, cs childScore) string {
-	if cs.HasPlan {
-		return locales.FormatPercent(req.lang, cnsbot.RoundHalfUp(cs.Score, 0))
+// rankText names the best and the worst child by mean completion against
+// plan, or says why there is no ranking; "" for fewer than two children.
+func (f *progress) rankText(req *Request, ranked []childScore, why string) string {
+	if why != rankOK {
+		return req.T("progress.rank_" + why)
 	}
-	return locales.FormatNumber(req.lang, cs.Score)
+	if len(ranked) < 2 {
+		return ""
+	}
+	score := func(cs childScore) string {
+		return locales.FormatPercent(req.lang, f.Thresholds.DisplayPercent(cs.Score, 0))
+	}
+	top, bottom := ranked[0], ranked[len(ranked)-1]
+	return req.T("progress.top_bottom", "Top", top.Unit.Name, "TopScore", score(top),
+		"Bottom", bottom.Unit.Name, "BottomScore", score(bottom))
 }
 
 // keyboard: children to drill into, the parent (inside the scope),

@@ -216,14 +216,19 @@ func (f *schedules) digest(ctx context.Context, m *cnsbot.Member, day time.Time)
 	if err != nil {
 		return "", err
 	}
-	rows, err := f.sectorRows(ctx, set, unit.ID, day.Year(), day.Format(time.DateOnly))
+	// As /chitieu: the province's figures where the unit keeps none, and
+	// only indicators with a plan and a value counted.
+	rows, err := f.sectorRowsUp(ctx, set, unit, day.Year(), day.Format(time.DateOnly))
 	if err != nil {
 		return "", err
 	}
-	met := 0
+	met, total := 0, 0
 	for _, row := range rows {
 		if row.Status.Met() {
 			met++
+		}
+		if row.HasPct {
+			total++
 		}
 	}
 	week := cnsbot.PeriodOf(cnsbot.PeriodWeek, day).Prev()
@@ -231,7 +236,7 @@ func (f *schedules) digest(ctx context.Context, m *cnsbot.Member, day time.Time)
 	if err != nil {
 		return "", err
 	}
-	return req.T("digest.text", "Name", m.FullName, "Unit", unit.DisplayName(), "Met", met, "Total", len(rows),
+	return req.T("digest.text", "Name", m.FullName, "Unit", unit.DisplayName(), "Met", met, "Total", total,
 		"Year", day.Year(), "Period", req.periodLabel(week), "Reported", res.Reported, "Expected", res.Expected,
 		"Rate", rate(res.Reported, res.Expected), "Silent", len(res.Silent)), nil
 }

@@ -203,6 +203,21 @@ func TestFigureService_SumByIndicator(t *testing.T) {
 		})
 	}
 
+	// A report of 0 is a real 0, present in the map; no report is absent
+	// (the leader reads "—"): see the revoked-only case above.
+	t.Run("ZeroIsPresent", func(t *testing.T) {
+		ctx := context.Background()
+		if err := sqlite.NewImportService(f.db).ImportReports(ctx, []*cnsbot.Report{{UnitID: f.us["V3"].ID, IndicatorID: a,
+			Date: "2026-09-01", Value: 0, IdempotencyKey: "zero"}}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SumByIndicator(ctx, f.us["P"].ID, "2026-09-01", "2026-09-30")
+		if err != nil {
+			t.Fatal(err)
+		} else if want := map[int64]float64{a: 0}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("SumByIndicator=%v, want %v", got, want)
+		}
+	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		_, err := s.SumByIndicator(context.Background(), 9999, "2026-07-01", "2026-07-31")
 		assertCode(t, err, cnsbot.ENOTFOUND)
