@@ -65,6 +65,9 @@ type reportDraft struct {
 	Source  cnsbot.Source `json:"src"`
 	// For is the member a team lead reports for; 0: the author themself.
 	For int64 `json:"for,omitempty"`
+	// Reviewed is set once the review was shown: the note and date are
+	// settled, so "Xong" after "Sửa" returns to the review.
+	Reviewed bool `json:"rev,omitempty"`
 }
 
 type draftItem struct {
@@ -369,6 +372,9 @@ func (f *reports) nextStep(ctx context.Context, req *Request, set *activitySet, 
 		if len(d.Items) == 0 {
 			return stepPick, nil
 		}
+		if d.Reviewed {
+			return push(stepReview), nil
+		}
 		return push(stepNote), nil
 	case "skip":
 		d.Note = ""
@@ -407,13 +413,16 @@ func (f *reports) nextStep(ctx context.Context, req *Request, set *activitySet, 
 // showStep stores the draft at step and shows that step, editing the
 // message of the pressed button or sending a new one.
 func (f *reports) showStep(ctx context.Context, req *Request, set *activitySet, d *reportDraft, step string, edit bool) error {
-	draft, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("encode report draft: %w", err)
-	}
 	c := req.conv
 	if c == nil || c.Flow != flowReport {
 		c = &cnsbot.Conversation{Flow: flowReport}
+	}
+	if step == stepReview {
+		d.Reviewed = true
+	}
+	draft, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode report draft: %w", err)
 	}
 	c.Step, c.Draft = step, draft
 	if err := req.saveConversation(ctx, c); err != nil {
