@@ -40,6 +40,7 @@ func TestReportTypedDateOutsideWindow(t *testing.T) {
 			t.Fatalf("%d reports saved", n)
 		}
 		// A date inside the window is used.
+		h.text(t, reporterTG, "/huy")
 		three := h.now().In(h.router.Location).AddDate(0, 0, -3)
 		got := h.text(t, reporterTG, "ngày "+three.Format("2/1/2006")+" hướng dẫn 5 người cài vneid")
 		h.press(t, reporterTG, got, h.label(lang, "report.save_button"))
