@@ -219,7 +219,7 @@ func (f *mine) continueFix(ctx context.Context, req *Request, text string) error
 		return req.endConversation(ctx)
 	}
 	text = strings.TrimSpace(text)
-	v, err := textvi.ParseNumber(text)
+	v, err := textvi.ParseCount(text)
 	if err != nil {
 		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_not_number", "Indicator", ind.Name(req.lang), "Text", text)
 	}

@@ -261,7 +261,7 @@ func (f *reports) continueFlow(ctx context.Context, req *Request, text string) e
 		if ind == nil {
 			return f.showStep(ctx, req, set, d, stepPick, false)
 		}
-		v, err := textvi.ParseNumber(text)
+		v, err := textvi.ParseCount(text)
 		if err != nil {
 			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_not_number", "Indicator", ind.Name(req.lang), "Text", text)
 		}
