@@ -1,9 +1,14 @@
 package bot_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"cnsbot"
+	"cnsbot/internal/telegramtest"
+	"cnsbot/storage/sqlite"
 )
 
 // Issue 10 — flows a volunteer can finish (items 10, 11, 12, 16b).
@@ -120,6 +125,86 @@ func TestReportEditKeepsDate(t *testing.T) {
 		h.press(t, reporterTG, again, h.label(lang, "report.save_button"))
 		if rs := h.reportsOf(t, reporterTG); len(rs) != 1 || rs[0].Date != yesterday {
 			t.Fatalf("reports=%+v", rs)
+		}
+	})
+}
+
+// teamReports is how many reports (a "no activity" declaration counts as
+// one) the reporters' team has this week, as reporting rates count them.
+func (h *harness) teamReports(tb testing.TB) int {
+	tb.Helper()
+	week := cnsbot.WeekPeriod(h.now().In(h.router.Location))
+	acts, err := sqlite.NewFigureService(h.db).TeamActivity(context.Background(), h.village.ID, week.From, week.To)
+	if err != nil || len(acts) != 1 {
+		tb.Fatalf("team activity=%+v, %v", acts, err)
+	}
+	return acts[0].Reports
+}
+
+// A team that did nothing says so, from /baocao's button or in free text;
+// it then counts as reported in /chuabaocao and the reporting rate, and
+// /tiendo gets no figure from it.
+func TestReportNoActivity(t *testing.T) {
+	inLangs(t, func(t *testing.T, lang string) {
+		h := newHarness(t).withReporting(t, lang).withLeader(t, lang)
+		before := h.text(t, leaderTG, "/chuabaocao")
+		if !strings.Contains(before.Text, "Thôn Làng Mới") {
+			t.Fatalf("/chuabaocao before=%q", before.Text)
+		}
+		progress := h.text(t, leaderTG, "/tiendo").Text
+
+		pick := h.text(t, reporterTG, "/baocao")
+		note := h.press(t, reporterTG, pick, h.label(lang, "report.none_button"))
+		if note.Text != h.t(lang, "report.ask_note") {
+			t.Fatalf("after the button=%q", note.Text)
+		}
+		date := h.text(t, reporterTG, "mưa lũ, đường sạt")
+		review := h.press(t, reporterTG, date, h.t(lang, "report.today_button"))
+		if !strings.Contains(review.Text, h.t(lang, "report.none_item")) || !strings.Contains(review.Text, "mưa lũ") {
+			t.Fatalf("review=%q", review.Text)
+		}
+		if n := h.teamReports(t); n != 0 {
+			t.Fatalf("%d reports before Gửi", n)
+		}
+		saved := h.press(t, reporterTG, review, strings.Fields(h.t(lang, "report.send_button"))[1])
+		today := h.now().In(h.router.Location).Format(time.DateOnly)
+		if want := h.t(lang, "report.none_saved", "Date", today, "Note", "mưa lũ, đường sạt"); saved.Text != want {
+			t.Fatalf("receipt=%q, want %q", saved.Text, want)
+		}
+		// A second tap on Gửi saves nothing twice.
+		h.do(t, telegramtest.Callback(h.ids.Next(), reporterTG, reporterTG, int64(review.MessageID), review.CallbackData()[0]))
+		if n := h.teamReports(t); n != 1 {
+			t.Fatalf("%d reports after a second tap, want 1", n)
+		}
+		after := h.text(t, leaderTG, "/chuabaocao")
+		if strings.Contains(after.Text, "Thôn Làng Mới") || !strings.Contains(after.Text, h.t(lang, "missing.all_reported")) ||
+			!strings.Contains(after.Text, "1/1") {
+			t.Fatalf("/chuabaocao after=%q", after.Text)
+		}
+		if got := h.text(t, leaderTG, "/tiendo").Text; got != progress {
+			t.Fatalf("/tiendo changed:\n%s\nwas\n%s", got, progress)
+		}
+		if rs := h.reportsOf(t, reporterTG); len(rs) != 0 {
+			t.Fatalf("figures saved: %+v", rs)
+		}
+
+		// Free text, with or without marks, is read the same way.
+		for _, text := range []string{"tuần này không có hoạt động", "hôm nay không làm được gì vì mưa", "tuan nay khong co hoat dong", "/bc khong co hoat dong"} {
+			got := h.text(t, reporterTG, text)
+			if !strings.Contains(got.Text, h.t(lang, "report.none_item")) {
+				t.Fatalf("%q → %q", text, got.Text)
+			}
+			if n := h.teamReports(t); n != 1 {
+				t.Fatalf("%q saved before Lưu", text)
+			}
+		}
+		got := h.text(t, reporterTG, "tuần này không có hoạt động")
+		h.press(t, reporterTG, got, h.label(lang, "report.save_button"))
+		if n := h.teamReports(t); n != 2 {
+			t.Fatalf("%d reports after Lưu, want 2", n)
+		}
+		if rs := h.reportsOf(t, reporterTG); len(rs) != 0 {
+			t.Fatalf("figures saved: %+v", rs)
 		}
 	})
 }
