@@ -33,6 +33,13 @@ func TestReportTypedDateOutsideWindow(t *testing.T) {
 		if got := h.text(t, reporterTG, "/bc vneid 15 01/01/2020"); got.Text != want {
 			t.Fatalf("quick form → %q, want %q", got.Text, want)
 		}
+		// A day that does not exist is refused as a date, not dropped.
+		if got, want := h.text(t, reporterTG, "ngày 31/2 hướng dẫn 5 người cài vneid"), h.t(lang, "report.err_date", "Text", "ngày 31/2"); got.Text != want {
+			t.Fatalf("free text with 31/2 → %q, want %q", got.Text, want)
+		}
+		if got, want := h.text(t, reporterTG, "/bc vneid 15 31/02/2026"), h.t(lang, "report.err_date", "Text", "31/02/2026"); got.Text != want {
+			t.Fatalf("quick form with 31/02/2026 → %q, want %q", got.Text, want)
+		}
 		pick := h.text(t, reporterTG, "/baocao")
 		h.press(t, reporterTG, pick, "VNeID")
 		more := h.text(t, reporterTG, "5")

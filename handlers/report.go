@@ -187,6 +187,8 @@ func (f *reports) checkParsed(req *Request, set *activitySet, res reportparse.Re
 			name = ind.Name(req.lang)
 		}
 		switch p.Kind {
+		case reportparse.ProblemBadDate:
+			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_date", "Text", p.Raw)
 		case "negative":
 			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_negative", "Indicator", name)
 		case "decimal":

@@ -34,3 +34,29 @@ func TestNoActivity(t *testing.T) {
 		}
 	}
 }
+
+// A date that cannot be a day is a problem, not numbers nor nothing
+// (04/12/2026, issue 10).
+func TestParseBadDate(t *testing.T) {
+	p := NewParser(testIndicators(t))
+	for _, tt := range []struct{ text, raw string }{
+		{"ngày 31/2 hướng dẫn 5 người cài vneid", "ngày 31/2"},
+		{"31/02/2026 hd 5 ng vneid", "31/02/2026"},
+		{"ngay 1/13 hd 5 vneid", "ngay 1/13"},
+		{"hd 5 ng vneid ngày 30-2", "ngày 30-2"},
+		{"hd 5 ng vneid", ""},
+		{"vneid 15/20 người", ""},
+		{"ngày 14/7 hd 5 vneid", ""},
+	} {
+		r := p.Parse(tt.text, testToday(t))
+		raw := ""
+		for _, pr := range r.Problems {
+			if pr.Kind == ProblemBadDate {
+				raw = pr.Raw
+			}
+		}
+		if raw != tt.raw {
+			t.Errorf("Parse(%q) bad date %q, want %q (problems %+v)", tt.text, raw, tt.raw, r.Problems)
+		}
+	}
+}
