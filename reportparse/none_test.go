@@ -25,6 +25,10 @@ func TestNoActivity(t *testing.T) {
 		{"hd 15 người cài vneid", false, false},
 		{"không có hoạt động nào của tổ khác", true, false},
 		{"hoạt động tốt", false, false},
+		// Questions about teams that did nothing are not declarations.
+		{"tổ nào không có hoạt động?", false, false},
+		{"xa nao khong co hoat dong", false, false},
+		{"which teams had no activity", false, false},
 		{"", false, false},
 	}
 	for _, tt := range tests {
