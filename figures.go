@@ -23,6 +23,7 @@ type FigureService interface {
 	LastValues(ctx context.Context, unitID int64, from, to string) (map[int64]*Report, error)
 	// TeamActivity returns every team of the subtree with how many reports it
 	// made in the period and when the first of them was sent (zero: none).
+	// A "no activity" declaration (NoActivity) counts as one report.
 	TeamActivity(ctx context.Context, unitID int64, from, to string) ([]TeamActivity, error)
 }
 
@@ -30,8 +31,8 @@ type FigureService interface {
 type TeamActivity struct {
 	TeamID      int64
 	UnitID      int64
-	Reports     int
-	FirstSentAt time.Time // CreatedAt of the earliest report; zero when none
+	Reports     int       // live reports and "no activity" declarations
+	FirstSentAt time.Time // CreatedAt of the earliest of them; zero when none
 }
 
 // Status is where an indicator stands against its plan.

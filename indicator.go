@@ -120,6 +120,25 @@ type Report struct {
 	RevokedAt      *time.Time
 }
 
+// NoActivity is a team member's word that the team did nothing on a day
+// ("tuần này không có hoạt động", "hôm nay không làm được gì vì mưa"). The
+// team counts as having reported for reporting rates, reminders and
+// escalation; no indicator gets a figure from it.
+type NoActivity struct {
+	ID       int64
+	MemberID int64
+	// AuthorID is the team lead who entered it for the member; 0 means the
+	// member themself.
+	AuthorID       int64
+	TeamID         int64
+	UnitID         int64
+	Date           string // YYYY-MM-DD in Asia/Ho_Chi_Minh
+	Note           string // the reason, as the member wrote it
+	Source         Source
+	IdempotencyKey string
+	CreatedAt      time.Time
+}
+
 // ReportChange is one entry of a report's audit trail.
 type ReportChange struct {
 	ID        int64
@@ -163,6 +182,9 @@ type ReportService interface {
 	RevokeReport(ctx context.Context, id, by int64) (*Report, error)
 	// AttachEvidence sets the report's evidence photo (audited).
 	AttachEvidence(ctx context.Context, id int64, fileID string, by int64) (*Report, error)
+	// CreateNoActivity saves a team's "no activity" declaration. ECONFLICT
+	// when its IdempotencyKey already exists: nothing is written twice.
+	CreateNoActivity(ctx context.Context, n *NoActivity) error
 }
 
 // ImportService loads master data in bulk. Each call is all-or-nothing: one

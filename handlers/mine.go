@@ -44,7 +44,8 @@ func (f *mine) page(ctx context.Context, req *Request, page int, edit bool) erro
 		return err
 	}
 	filter := cnsbot.ReportFilter{MemberID: req.member.ID, Offset: page * minePerPage, Limit: minePerPage}
-	if f.table.allowed(req, featureForTeam) {
+	team := f.table.allowed(req, featureForTeam)
+	if team {
 		filter = cnsbot.ReportFilter{TeamID: req.member.TeamID, Offset: page * minePerPage, Limit: minePerPage}
 	}
 	rs, total, err := f.Reports.FindReports(ctx, filter)
@@ -54,6 +55,12 @@ func (f *mine) page(ctx context.Context, req *Request, page int, edit bool) erro
 	if total == 0 {
 		return req.Reply(ctx, req.T("mine.none"), nil)
 	}
+	names := map[int64]string{}
+	if team {
+		if names, err = f.memberNames(ctx, rs); err != nil {
+			return err
+		}
+	}
 	var lines []string
 	var rows [][]models.InlineKeyboardButton
 	for _, rep := range rs {
@@ -62,7 +69,7 @@ func (f *mine) page(ctx context.Context, req *Request, page int, edit bool) erro
 			continue
 		}
 		lines = append(lines, req.T("mine.line", "ID", rep.ID, "Date", rep.Date, "Indicator", ind.Name(req.lang),
-			"Value", rep.Value, "Unit", ind.Unit, "Evidence", rep.EvidenceFileID != ""))
+			"Value", rep.Value, "Unit", ind.Unit, "Evidence", rep.EvidenceFileID != "", "By", names[rep.MemberID]))
 		if f.editable(rep) {
 			rows = append(rows, []models.InlineKeyboardButton{
 				button(req.T("mine.fix_button", "ID", rep.ID), Callback{Feature: prefixMine, Action: "fix", ID: rep.ID}.String()),
@@ -82,6 +89,25 @@ func (f *mine) page(ctx context.Context, req *Request, page int, edit bool) erro
 	}
 	text := req.T("mine.header", "Total", total, "Days", f.windowDays()) + "\n" + strings.Join(lines, "\n")
 	return req.show(ctx, edit, text, inlineKeyboard(rows...))
+}
+
+// memberNames returns the full name of each member whose report is in rs:
+// a team lead's list says whose work each line is.
+func (f *mine) memberNames(ctx context.Context, rs []*cnsbot.Report) (map[int64]string, error) {
+	names := map[int64]string{}
+	for _, rep := range rs {
+		if _, ok := names[rep.MemberID]; ok || rep.MemberID == 0 {
+			continue
+		}
+		m, err := f.Members.FindMemberByID(ctx, rep.MemberID)
+		if cnsbot.IsNotFound(err) {
+			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("find member %d: %w", rep.MemberID, err)
+		}
+		names[rep.MemberID] = m.FullName
+	}
+	return names, nil
 }
 
 // editable reports whether a report is still inside the edit window.
@@ -193,7 +219,7 @@ func (f *mine) continueFix(ctx context.Context, req *Request, text string) error
 		return req.endConversation(ctx)
 	}
 	text = strings.TrimSpace(text)
-	v, err := textvi.ParseNumber(text)
+	v, err := textvi.ParseCount(text)
 	if err != nil {
 		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_not_number", "Indicator", ind.Name(req.lang), "Text", text)
 	}

@@ -65,6 +65,13 @@ type reportDraft struct {
 	Source  cnsbot.Source `json:"src"`
 	// For is the member a team lead reports for; 0: the author themself.
 	For int64 `json:"for,omitempty"`
+	// Reviewed is set once the review was shown: the note and date are
+	// settled, so "Xong" after "Sửa" returns to the review.
+	Reviewed bool `json:"rev,omitempty"`
+	// None is a "no activity" report: the team did nothing that day. It
+	// has no items; saved, it counts as the team's report and adds no
+	// figure.
+	None bool `json:"none,omitempty"`
 }
 
 type draftItem struct {
@@ -153,6 +160,9 @@ func (f *reports) command(ctx context.Context, req *Request) error {
 // receipt and an undo button.
 func (f *reports) quickReport(ctx context.Context, req *Request, set *activitySet) error {
 	res := set.parser.ParseQuick(req.Args, f.today())
+	if none, lastWeek := reportparse.NoActivity(req.Args); none && len(res.Pairs) == 0 {
+		return f.noActivityText(ctx, req, set, set.parser.Parse(req.Args, f.today()), req.Args, lastWeek)
+	}
 	if err := f.checkParsed(req, set, res, true); err != nil {
 		return err
 	}
@@ -177,6 +187,8 @@ func (f *reports) checkParsed(req *Request, set *activitySet, res reportparse.Re
 			name = ind.Name(req.lang)
 		}
 		switch p.Kind {
+		case reportparse.ProblemBadDate:
+			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_date", "Text", p.Raw)
 		case "negative":
 			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_negative", "Indicator", name)
 		case "decimal":
@@ -216,6 +228,9 @@ func (f *reports) freeText(ctx context.Context, req *Request, text string) error
 		return err
 	}
 	res := set.parser.Parse(text, f.today())
+	if none, lastWeek := reportparse.NoActivity(text); none && len(res.Pairs) == 0 {
+		return f.noActivityText(ctx, req, set, res, text, lastWeek)
+	}
 	if len(res.Pairs) == 0 && len(res.Problems) == 0 {
 		// No figures: it may be a question about them ("tổ mình tháng này
 		// được bao nhiêu").
@@ -241,6 +256,24 @@ func (f *reports) freeText(ctx context.Context, req *Request, text string) error
 	return f.showStep(ctx, req, set, d, stepReview, false)
 }
 
+// noActivityText shows the review of a "no activity" report read in free
+// text ("tuần này không có hoạt động"): dated as the text says (the last
+// day of last week for "tuần trước"), today when it names no day, and the
+// text kept as the note.
+func (f *reports) noActivityText(ctx context.Context, req *Request, set *activitySet, res reportparse.Result, text string, lastWeek bool) error {
+	if lastWeek && res.Date.IsZero() {
+		today := f.today()
+		sinceMonday := (int(today.Weekday()) + 6) % 7
+		res.Date = today.AddDate(0, 0, -sinceMonday-1) // last week's Sunday
+	}
+	date, err := f.reportDate(res)
+	if err != nil {
+		return err
+	}
+	d := &reportDraft{Batch: newBatch(), Date: date.Format(time.DateOnly), Source: cnsbot.SourceFreeText, None: true, Note: text}
+	return f.showStep(ctx, req, set, d, stepReview, false)
+}
+
 // continueFlow hands typed text to the step of the report flow waiting for it.
 func (f *reports) continueFlow(ctx context.Context, req *Request, text string) error {
 	set, err := f.activities.get(ctx, f.Indicators)
@@ -258,7 +291,7 @@ func (f *reports) continueFlow(ctx context.Context, req *Request, text string) e
 		if ind == nil {
 			return f.showStep(ctx, req, set, d, stepPick, false)
 		}
-		v, err := textvi.ParseNumber(text)
+		v, err := textvi.ParseCount(text)
 		if err != nil {
 			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_not_number", "Indicator", ind.Name(req.lang), "Text", text)
 		}
@@ -289,6 +322,9 @@ func (f *reports) continueFlow(ctx context.Context, req *Request, text string) e
 	// works like its button on the pick step; anything else shows the step
 	// again.
 	if res := set.parser.Parse(text, f.today()); len(res.Pairs) > 0 {
+		return f.freeText(ctx, req, text)
+	}
+	if none, _ := reportparse.NoActivity(text); none {
 		return f.freeText(ctx, req, text)
 	}
 	if codes := mentioned(set, text, f.today()); req.conv.Step == stepPick && len(codes) == 1 {
@@ -330,7 +366,7 @@ func (f *reports) button(ctx context.Context, req *Request, cb Callback) error {
 	switch {
 	case cb.Action == "cancel":
 		return req.cancelFromButton(ctx)
-	case cb.Action == "send" && len(d.Items) > 0:
+	case cb.Action == "send" && (len(d.Items) > 0 || d.None):
 		return f.saveDraft(ctx, req, set, d, true)
 	}
 	step, err := f.nextStep(ctx, req, set, d, c.Step, cb)
@@ -351,8 +387,17 @@ func (f *reports) nextStep(ctx context.Context, req *Request, set *activitySet, 
 		if set.byID[cb.ID] == nil {
 			return "", nil
 		}
-		d.Current = cb.ID
+		d.Current, d.None = cb.ID, false
 		return push(stepValue), nil
+	case "none":
+		if len(d.Items) > 0 {
+			return "", nil
+		}
+		d.None, d.For = true, 0 // the declaration is the team's
+		if d.Reviewed {
+			return push(stepReview), nil
+		}
+		return push(stepNote), nil
 	case "pg":
 		d.Page = int(cb.ID)
 		return stepPick, nil
@@ -369,6 +414,9 @@ func (f *reports) nextStep(ctx context.Context, req *Request, set *activitySet, 
 		if len(d.Items) == 0 {
 			return stepPick, nil
 		}
+		if d.Reviewed {
+			return push(stepReview), nil
+		}
 		return push(stepNote), nil
 	case "skip":
 		d.Note = ""
@@ -381,6 +429,10 @@ func (f *reports) nextStep(ctx context.Context, req *Request, set *activitySet, 
 		d.Date = day.Format(time.DateOnly)
 		return push(stepReview), nil
 	case "edit":
+		if d.None {
+			d.None = false
+			return push(stepPick), nil
+		}
 		return push(stepMore), nil
 	case "who":
 		return push(stepWho), nil
@@ -407,13 +459,16 @@ func (f *reports) nextStep(ctx context.Context, req *Request, set *activitySet, 
 // showStep stores the draft at step and shows that step, editing the
 // message of the pressed button or sending a new one.
 func (f *reports) showStep(ctx context.Context, req *Request, set *activitySet, d *reportDraft, step string, edit bool) error {
-	draft, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("encode report draft: %w", err)
-	}
 	c := req.conv
 	if c == nil || c.Flow != flowReport {
 		c = &cnsbot.Conversation{Flow: flowReport}
+	}
+	if step == stepReview {
+		d.Reviewed = true
+	}
+	draft, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encode report draft: %w", err)
 	}
 	c.Step, c.Draft = step, draft
 	if err := req.saveConversation(ctx, c); err != nil {
@@ -457,21 +512,7 @@ func (f *reports) renderStep(req *Request, set *activitySet, d *reportDraft, ste
 	switch step {
 	case stepPick:
 		text = req.T("report.pick")
-		pages := (len(set.list) + pickPageSize - 1) / pickPageSize
-		page := min(max(d.Page, 0), max(pages-1, 0))
-		for _, ind := range set.list[page*pickPageSize : min((page+1)*pickPageSize, len(set.list))] {
-			rows = append(rows, []models.InlineKeyboardButton{btn(ind.Name(req.lang), "ind", ind.ID)})
-		}
-		var nav []models.InlineKeyboardButton
-		if page > 0 {
-			nav = append(nav, btn("◀", "pg", int64(page-1)))
-		}
-		if page < pages-1 {
-			nav = append(nav, btn("▶", "pg", int64(page+1)))
-		}
-		if len(nav) > 0 {
-			rows = append(rows, nav)
-		}
+		rows = pickRows(req, set, d, btn)
 		if len(d.Back) > 0 {
 			rows = append(rows, []models.InlineKeyboardButton{back, cancel})
 		} else {
@@ -507,7 +548,7 @@ func (f *reports) renderStep(req *Request, set *activitySet, d *reportDraft, ste
 		rows = append(rows, []models.InlineKeyboardButton{
 			btn(req.T(send), "send", 0), btn(req.T("report.edit_button"), "edit", 0), cancel,
 		})
-		if f.table.allowed(req, featureForTeam) {
+		if f.table.allowed(req, featureForTeam) && !d.None {
 			rows = append(rows, []models.InlineKeyboardButton{btn(req.T("report.for_button"), "who", 0)})
 		}
 	case stepWho:
@@ -523,8 +564,37 @@ func (f *reports) renderStep(req *Request, set *activitySet, d *reportDraft, ste
 	return text, inlineKeyboard(rows...)
 }
 
-// itemLines lists a draft's items, one "• name: 15 người" line each.
+// pickRows are the pick step's indicator buttons, one page of them with the
+// page buttons, and "Không có hoạt động" while the draft has no items.
+func pickRows(req *Request, set *activitySet, d *reportDraft, btn func(string, string, int64) models.InlineKeyboardButton) [][]models.InlineKeyboardButton {
+	var rows [][]models.InlineKeyboardButton
+	pages := (len(set.list) + pickPageSize - 1) / pickPageSize
+	page := min(max(d.Page, 0), max(pages-1, 0))
+	for _, ind := range set.list[page*pickPageSize : min((page+1)*pickPageSize, len(set.list))] {
+		rows = append(rows, []models.InlineKeyboardButton{btn(ind.Name(req.lang), "ind", ind.ID)})
+	}
+	var nav []models.InlineKeyboardButton
+	if page > 0 {
+		nav = append(nav, btn("◀", "pg", int64(page-1)))
+	}
+	if page < pages-1 {
+		nav = append(nav, btn("▶", "pg", int64(page+1)))
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	if len(d.Items) == 0 {
+		rows = append(rows, []models.InlineKeyboardButton{btn(req.T("report.none_button"), "none", 0)})
+	}
+	return rows
+}
+
+// itemLines lists a draft's items, one "• name: 15 người" line each; a "no
+// activity" draft has its one line instead.
 func (f *reports) itemLines(req *Request, set *activitySet, d *reportDraft) string {
+	if d.None {
+		return req.T("report.none_item")
+	}
 	var b strings.Builder
 	for _, it := range d.Items {
 		ind := set.byID[it.IndicatorID]
@@ -544,6 +614,9 @@ func (f *reports) itemLines(req *Request, set *activitySet, d *reportDraft) stri
 // the author and the draft's batch: a second tap, a second device or a
 // redelivered update finds them taken and is told it was already done.
 func (f *reports) saveDraft(ctx context.Context, req *Request, set *activitySet, d *reportDraft, edit bool) error {
+	if d.None {
+		return f.saveNoActivity(ctx, req, d, edit)
+	}
 	author, m := req.member, req.member
 	var authorID int64
 	forName := ""
@@ -593,6 +666,39 @@ func (f *reports) saveDraft(ctx context.Context, req *Request, set *activitySet,
 		return req.answer(ctx, req.T("report.saved_notice"))
 	}
 	return req.Reply(ctx, text, kb)
+}
+
+// saveNoActivity saves a "no activity" draft as the caller's team's
+// declaration, once: the key comes from the author and the draft's batch,
+// as for reports.
+func (f *reports) saveNoActivity(ctx context.Context, req *Request, d *reportDraft, edit bool) error {
+	m := req.member
+	err := f.Reports.CreateNoActivity(ctx, &cnsbot.NoActivity{
+		MemberID: m.ID, TeamID: m.TeamID, UnitID: m.UnitID, Date: d.Date, Note: d.Note, Source: d.Source,
+		IdempotencyKey: batchPrefix(m.ID, d.Batch) + "none",
+	})
+	if err != nil && cnsbot.ErrorCode(err) != cnsbot.ECONFLICT {
+		return fmt.Errorf("save no activity: %w", err)
+	}
+	if req.conv != nil && req.conv.Flow == flowReport {
+		if err := req.endConversation(ctx); err != nil {
+			return err
+		}
+	}
+	if err != nil { // already saved: a second tap, a redelivered update
+		if req.CallbackQuery != nil {
+			return req.answer(ctx, req.T("report.already_saved"))
+		}
+		return req.Reply(ctx, req.T("report.already_saved"), nil)
+	}
+	text := req.T("report.none_saved", "Date", d.Date, "Note", d.Note)
+	if edit {
+		if err := req.edit(ctx, text, nil); err != nil {
+			return err
+		}
+		return req.answer(ctx, req.T("report.saved_notice"))
+	}
+	return req.Reply(ctx, text, nil)
 }
 
 // teamMember returns the member of the caller's team a team lead reports

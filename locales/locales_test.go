@@ -137,6 +137,7 @@ var sample = map[string]any{
 	"Total":       123,
 	"Evidence":    true,
 	"For":         "Lò Thị <Mai>",
+	"By":          "Lò Thị <Mai>",
 	"Met":         5,
 	"Year":        2026,
 	"N":           1,

@@ -11,7 +11,7 @@ import (
 // first date the text names. today is the current day in Asia/Ho_Chi_Minh.
 // A text with no figures gives no pairs.
 func (p *Parser) Parse(text string, today time.Time) Result {
-	elems, date, dateRaw := p.scan(text, today)
+	elems, date, dateRaw, badDate := p.scan(text, today)
 	res := Result{Date: date, DateRaw: dateRaw}
 	clauses := splitClauses(elems)
 	for _, c := range clauses {
@@ -19,7 +19,15 @@ func (p *Parser) Parse(text string, today time.Time) Result {
 	}
 	pairAcrossClauses(elems, clauses)
 	p.collect(text, elems, &res)
+	res.addBadDate(badDate)
 	return res
+}
+
+// addBadDate records text written like a date that names no day.
+func (r *Result) addBadDate(raw string) {
+	if raw != "" {
+		r.Problems = append(r.Problems, Problem{Kind: ProblemBadDate, Raw: raw})
+	}
 }
 
 // ParseQuick reads the quick form of a command's arguments, "vneid 15 dvc 3
@@ -28,7 +36,7 @@ func (p *Parser) Parse(text string, today time.Time) Result {
 // Problem: a word that names no indicator, an indicator without a number, a
 // number without an indicator.
 func (p *Parser) ParseQuick(args string, today time.Time) Result {
-	elems, date, dateRaw := p.scan(args, today)
+	elems, date, dateRaw, badDate := p.scan(args, today)
 	res := Result{Date: date, DateRaw: dateRaw}
 	var items []int // numbers and indicators, in order
 	runStart := 0
@@ -92,6 +100,7 @@ func (p *Parser) ParseQuick(args string, today time.Time) Result {
 		}
 	}
 	p.collect(args, elems, &res)
+	res.addBadDate(badDate)
 	return res
 }
 

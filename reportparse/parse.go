@@ -1,6 +1,8 @@
 package reportparse
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"cnsbot/textvi"
@@ -49,6 +51,9 @@ const (
 	ProblemNumberWithoutIndicator = "number_without_indicator"
 	// ProblemIndicatorWithoutNumber is an indicator named with no number.
 	ProblemIndicatorWithoutNumber = "indicator_without_number"
+	// ProblemBadDate is written like a date but names no day: "31/02/2026",
+	// "ngày 31/2", "ngày 1/13". Its numbers are not read as values.
+	ProblemBadDate = "bad_date"
 )
 
 type elemKind uint8
@@ -134,8 +139,9 @@ var classifierHeads = map[string]bool{
 	"san": true, "tai": true, "vi": true,
 }
 
-// scan turns text into elements. It also returns the first date.
-func (p *Parser) scan(text string, today time.Time) (elems []elem, date time.Time, dateRaw string) {
+// scan turns text into elements. It also returns the first date, and the
+// first text written like a date that names no day (badDate).
+func (p *Parser) scan(text string, today time.Time) (elems []elem, date time.Time, dateRaw, badDate string) {
 	toks := textvi.Tokens(text)
 	n := len(toks)
 	// Dates first, so that 14/7 is not read as 14 and 7.
@@ -148,6 +154,12 @@ func (p *Parser) scan(text string, today time.Time) (elems []elem, date time.Tim
 			dateEnd[i] = j + 1
 			if date.IsZero() {
 				date, dateRaw = d, text[toks[i].Start:toks[j].End]
+			}
+			i = j
+		} else if j, ok := matchBadDate(toks, i); ok {
+			dateEnd[i] = j + 1
+			if badDate == "" {
+				badDate = text[toks[i].Start:toks[j].End]
 			}
 			i = j
 		}
@@ -235,7 +247,48 @@ func (p *Parser) scan(text string, today time.Time) (elems []elem, date time.Tim
 			i++
 		}
 	}
-	return elems, date, dateRaw
+	return elems, date, dateRaw, badDate
+}
+
+// matchBadDate reports whether toks[i] starts something written like a date
+// that MatchDate did not read: d/m/y or d-m-y with a day that does not
+// exist, or "ngày" and d/m, d-m or d.m. It returns the index of the last
+// token. A bare d/m is not taken: "15/20 hộ" may be a fraction.
+func matchBadDate(toks []textvi.Token, i int) (int, bool) {
+	n := len(toks)
+	adj := func(j int) bool { return j < n && !toks[j].Space }
+	digits := func(j int, lens ...int) bool {
+		return j < n && toks[j].Kind == textvi.Digits && slices.Contains(lens, len(toks[j].Key))
+	}
+	afterNgay := toks[i].Kind == textvi.Word && toks[i].Key == "ngay"
+	start := i
+	if afterNgay {
+		if i+1 >= n || !toks[i+1].Space {
+			return 0, false
+		}
+		start = i + 1
+	} else if i > 0 && adj(i) && (toks[i-1].Kind == textvi.Digits || toks[i-1].Kind == textvi.Punct) {
+		return 0, false // inside a longer run: 1.250/3, 0912-345
+	}
+	seps := "/-"
+	if afterNgay {
+		seps = "/-."
+	}
+	if !digits(start, 1, 2) || !adj(start+1) || toks[start+1].Kind != textvi.Punct ||
+		!strings.Contains(seps, toks[start+1].Key) || !adj(start+2) || !digits(start+2, 1, 2) {
+		return 0, false
+	}
+	sep, end := toks[start+1].Key, start+2
+	if adj(end+1) && toks[end+1].Key == sep && adj(end+2) && digits(end+2, 2, 4) {
+		end += 2
+	} else if !afterNgay {
+		return 0, false
+	}
+	// It must not run on into more digits or letters: 1/2/345, 31/2abc.
+	if adj(end+1) && (toks[end+1].Kind != textvi.Punct || adj(end+2) && toks[end+2].Kind == textvi.Digits) {
+		return 0, false
+	}
+	return end, true
 }
 
 // number reads the number starting at the Digits token toks[i] and returns

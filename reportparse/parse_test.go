@@ -26,6 +26,7 @@ var memberMessages = []struct {
 }{
 	{"hd 15 ho cai vneid, 3 tk ngan hang", "VNEID 15, TKTT 3", ""},
 	{"hôm qua hướng dẫn 12 người cài định danh", "VNEID 12", "2026-07-21"},
+	{"ngày 1/1/2020 hướng dẫn 5 người cài vneid", "VNEID 5", "2020-01-01"}, // 04/12/2026, issue 10
 	{"VNEID 3 DVC 2", "VNEID 3, DVC 2", ""},
 	{"Báo cáo tuần: cài VNeID 25 người, DVC 10, mở tài khoản 4", "VNEID 25, DVC 10, TKTT 4", ""},
 	{"bc: vneid 18, dvc 7, tk 5, qr 2", "VNEID 18, DVC 7, TKTT 5, QR 2", ""},

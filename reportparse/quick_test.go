@@ -22,6 +22,9 @@ func TestParseQuick(t *testing.T) {
 		{"định danh 5 hôm qua", "VNEID 5", "2026-07-21", ""},
 		{"dinh danh 5 21/7", "VNEID 5", "2026-07-21", ""},
 		{"hôm qua vneid 5", "VNEID 5", "2026-07-21", ""},
+		{"vneid 15 01/01/2020", "VNEID 15", "2020-01-01", ""}, // 04/12/2026, issue 10
+		{"vneid 15 31/02/2026", "VNEID 15", "", "bad_date"},   // 04/12/2026, issue 10: refused, not dropped
+		{"ngày 31/2 vneid 5", "VNEID 5", "", "bad_date"},
 		{"vneid 15 người dvc 3", "VNEID 15, DVC 3", "", ""},
 		{"qr 3 hộ", "QR 3", "", ""},
 		{"vneid: 15, dvc: 3", "VNEID 15, DVC 3", "", ""},

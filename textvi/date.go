@@ -15,8 +15,11 @@ import (
 //
 // today is the current day in Asia/Ho_Chi_Minh; the result is midnight of
 // the day in today's Location. A date written without a year that would lie
-// after today means last year. A year more than one year away from today's,
-// and impossible dates (31/2), are refused. The whole of s must be the date,
+// after today means last year. A written year between minYear and maxYear
+// is read as written, however far from today: the caller decides whether
+// the day may be used and says why not (a report's open window), rather
+// than the date's digits being read as something else. Impossible dates
+// (31/2) are refused. The whole of s must be the date,
 // apart from surrounding white space and trailing punctuation.
 func ParseDate(s string, today time.Time) (d time.Time, ok bool) {
 	d, start, end, ok := FindDate(s, today)
@@ -48,6 +51,12 @@ func FindDate(text string, today time.Time) (d time.Time, start, end int, ok boo
 func MatchDate(toks []Token, i int, today time.Time) (d time.Time, last int, ok bool) {
 	return matchDate(toks, i, today)
 }
+
+// minYear and maxYear bound the years a written date may name.
+const (
+	minYear = 1900
+	maxYear = 2199
+)
 
 // relWords are the words that can come before nay/qua/kia to name a day.
 var relWords = map[string]bool{
@@ -256,7 +265,7 @@ func makeDate(base time.Time, y, m, d int, hasYear bool) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if hasYear {
-		if y < base.Year()-1 || y > base.Year()+1 {
+		if y < minYear || y > maxYear {
 			return time.Time{}, false
 		}
 	} else {

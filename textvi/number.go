@@ -26,6 +26,36 @@ func ParseNumber(s string) (float64, error) {
 	return v, nil
 }
 
+// ParseCount reads an answer to "how many?": a number as ParseNumber reads
+// it, alone or followed by words naming what was counted, the unit or any
+// noun ("15 người", "2 buổi", "15 nguoi"). Text before the number or a
+// second number after it ("15 người 20") is not an answer: the error wraps
+// ErrNotNumber.
+func ParseCount(s string) (float64, error) {
+	toks := Tokens(s)
+	words := len(toks)
+	for i, t := range toks {
+		if t.Kind == Word {
+			words = i
+			break
+		}
+	}
+	num := s
+	if words < len(toks) {
+		num = s[:toks[words].Start]
+		for _, t := range toks[words:] {
+			if t.Kind == Digits {
+				return 0, fmt.Errorf("parse count %q: %w", s, ErrNotNumber)
+			}
+		}
+	}
+	v, ok := parseNumber(num)
+	if !ok {
+		return 0, fmt.Errorf("parse count %q: %w", s, ErrNotNumber)
+	}
+	return v, nil
+}
+
 // IsInteger reports whether v is a whole number: a count may be 15 but not
 // 1,5.
 func IsInteger(v float64) bool {

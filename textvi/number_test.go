@@ -1,6 +1,7 @@
 package textvi
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,4 +93,57 @@ func TestIsInteger(t *testing.T) {
 			t.Errorf("IsInteger(%v)=%v, want %v", v, got, want)
 		}
 	}
+}
+
+// An answer to "how many?" may name what was counted (04/12/2026, issue 10).
+func TestParseCount(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"15", 15, true},
+		{"15 người", 15, true},
+		{"15 nguoi", 15, true},
+		{"15người", 15, true},
+		{"2 buổi", 2, true},
+		{"1.250 người", 1250, true},
+		{"3 tài khoản.", 3, true},
+		{" 12 hộ gia đình ", 12, true},
+		{"-5 người", -5, true},
+		{"1,5 buổi", 1.5, true},
+		{"abc", 0, false},
+		{"người", 0, false},
+		{"", 0, false},
+		{"15 người 20", 0, false},
+		{"15 20", 0, false},
+		{"15 người, 20 hộ", 0, false},
+		{"được 15 người", 0, false},
+		{"15/7 người", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseCount(tt.in)
+		if ok := err == nil; ok != tt.ok || ok && got != tt.want {
+			t.Errorf("ParseCount(%q) = %v, %v; want %v, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+		if err != nil && !errors.Is(err, ErrNotNumber) {
+			t.Errorf("ParseCount(%q) error %v does not wrap ErrNotNumber", tt.in, err)
+		}
+	}
+}
+
+func FuzzParseCount(f *testing.F) {
+	for _, s := range []string{"15 người", "2 buổi", "1.250 nguoi", "15 người 20", "abc", "-5 hộ", "97,4%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseCount(s)
+		if err != nil {
+			return
+		}
+		// A count read alone is the number ParseNumber reads.
+		if n, nerr := ParseNumber(s); nerr == nil && n != v {
+			t.Fatalf("ParseCount(%q) = %v, ParseNumber = %v", s, v, n)
+		}
+	})
 }

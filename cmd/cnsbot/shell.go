@@ -166,7 +166,9 @@ func (m *Main) becomePersona(ctx context.Context, a *App, roleName string) (int6
 }
 
 // shell is the terminal's Telegram: it prints what the bot sends and turns
-// typed lines into updates. Buttons are shown as numbered choices.
+// typed lines into updates. Buttons are shown as numbered choices [#1]
+// [#2]… and pressed by typing #1, #2…: a bare number is always text, so
+// that 1 or 2 can be typed as a value where the bot asks for a number.
 type shell struct {
 	out    io.Writer
 	lang   string
@@ -319,15 +321,16 @@ func (sh *shell) print(text string, markup models.ReplyMarkup, msgID int, chatID
 		return
 	}
 	for i, c := range sh.choices {
-		fmt.Fprintf(sh.out, "   [%d] %s\n", i+1, c.text)
+		fmt.Fprintf(sh.out, "   [#%d] %s\n", i+1, c.text)
 	}
 }
 
 // loop reads lines until EOF, /thoat or ctx ends, and hands each as an
 // update to the pipeline.
 func (sh *shell) loop(ctx context.Context, in io.Reader, p *bot.Pipeline, userID int64) error {
-	fmt.Fprintln(sh.out, "cnsbot shell — gõ /start để bắt đầu, số [1] [2]… để bấm nút, /thoat để thoát.")
-	fmt.Fprintln(sh.out, "               type /start to begin, a number to press a button, /quit to leave.")
+	fmt.Fprintln(sh.out, "cnsbot shell — gõ /start để bắt đầu, #1 #2… để bấm nút [#1] [#2]…, /thoat để thoát.")
+	fmt.Fprintln(sh.out, "               type /start to begin, #1 #2… to press button [#1] [#2]…, /quit to leave.")
+	fmt.Fprintln(sh.out, "               Số không có # là tin nhắn / a number without # is a message.")
 	sh.mu.Lock()
 	sh.printMenu()
 	sh.mu.Unlock()
@@ -390,9 +393,14 @@ func (sh *shell) loop(ctx context.Context, in io.Reader, p *bot.Pipeline, userID
 	}
 }
 
-// choice returns the button a typed number names.
+// choice returns the button a typed "#N" names; anything else, a bare
+// number included, is text.
 func (sh *shell) choice(line string) (shellChoice, bool) {
-	n, err := strconv.Atoi(line)
+	num, ok := strings.CutPrefix(line, "#")
+	if !ok {
+		return shellChoice{}, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(num))
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if err != nil || n < 1 || n > len(sh.choices) {

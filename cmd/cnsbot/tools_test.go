@@ -106,7 +106,7 @@ func TestShellRegistersDemoMember(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir)
 	var out syncBuffer
-	m := &Main{Stdin: strings.NewReader("/start\n1\n0912000005\n/trogiup\n/thoat\n"), Stdout: &out, Stderr: &out}
+	m := &Main{Stdin: strings.NewReader("/start\n#1\n0912000005\n/trogiup\n/thoat\n"), Stdout: &out, Stderr: &out}
 	err := m.Run(context.Background(), []string{"shell", "-config", cfg})
 	if cerr := m.Close(); err == nil {
 		err = cerr
@@ -114,7 +114,7 @@ func TestShellRegistersDemoMember(t *testing.T) {
 	if err != nil {
 		t.Fatalf("shell: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"[1] 📱 Gửi số điện thoại", "Đăng ký thành công", "Sùng Thị Mỷ", "/trogiup — ", "/huy — ",
+	for _, want := range []string{"[#1] 📱 Gửi số điện thoại", "Đăng ký thành công", "Sùng Thị Mỷ", "/trogiup — ", "/huy — ",
 		"☰ /baocao /cuatoi /tiendo /chuabaocao /start /trogiup /huy /ngonngu"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("shell output lacks %q:\n%s", want, out.String())
@@ -122,6 +122,28 @@ func TestShellRegistersDemoMember(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "Xin lỗi") {
 		t.Fatalf("shell apologised:\n%s", out.String())
+	}
+}
+
+// At the report's "type the number" step a typed 1 is the value, not a
+// press of the first button: buttons are pressed with #N.
+func TestShellNumberIsText(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo data")
+	}
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir)
+	var out syncBuffer
+	m := &Main{Stdin: strings.NewReader("/baocao\n#1\n1\n/thoat\n"), Stdout: &out, Stderr: &out}
+	err := m.Run(context.Background(), []string{"shell", "-config", cfg, "-as", "member"})
+	if cerr := m.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("shell: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Đã ghi:") || !strings.Contains(out.String(), ": 1 người") {
+		t.Fatalf("typing 1 at the number step did not record 1:\n%s", out.String())
 	}
 }
 

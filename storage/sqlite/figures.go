@@ -163,8 +163,10 @@ func (s *FigureService) LastValues(ctx context.Context, unitID int64, from, to s
 }
 
 // TeamActivity returns every team whose unit lies in the subtree of unitID,
-// by id, with the number of its live reports dated from..to and when the
-// earliest of them was created (zero when none).
+// by id, with the number of its live reports and "no activity" declarations
+// dated from..to and when the earliest of them was created (zero when
+// none). Declarations are few and read from their own table; reports from
+// the team_day and team_month aggregates.
 func (s *FigureService) TeamActivity(ctx context.Context, unitID int64, from, to string) ([]cnsbot.TeamActivity, error) {
 	spans, err := splitDays(from, to)
 	if err != nil {
@@ -189,10 +191,13 @@ func (s *FigureService) TeamActivity(ctx context.Context, unitID int64, from, to
 				UNION ALL
 				SELECT m.team_id, m.reports, m.first_created_at FROM `+teamsOf+`
 				JOIN team_month m ON m.team_id = tm.id AND m.month BETWEEN ?7 AND ?8 WHERE `+within+`
+				UNION ALL
+				SELECT q.team_id, 1, q.created_at FROM `+teamsOf+`
+				JOIN no_activity q ON q.team_id = tm.id AND q.date BETWEEN ?9 AND ?10 WHERE `+within+`
 			) GROUP BY team_id
 		) a ON a.team_id = tm.id
 		WHERE `+within+`
-		ORDER BY tm.id`, append([]any{path, pathEnd(path)}, spans.args()...)...)
+		ORDER BY tm.id`, append(append([]any{path, pathEnd(path)}, spans.args()...), from, to)...)
 	if err != nil {
 		return nil, fmt.Errorf("team activity of unit %d: %w", unitID, err)
 	}

@@ -100,6 +100,31 @@ func (s *ReportService) CreateReports(ctx context.Context, rs []*cnsbot.Report) 
 	return nil
 }
 
+// CreateNoActivity saves a team's "no activity" declaration, stamped by the
+// database's clock. ECONFLICT when its idempotency key already exists.
+func (s *ReportService) CreateNoActivity(ctx context.Context, n *cnsbot.NoActivity) error {
+	err := s.db.Write(ctx, func(tx *Tx) error {
+		now := tx.now
+		res, err := tx.ExecContext(s.db.ctx, `
+			INSERT INTO no_activity (member_id, author_id, team_id, unit_id, date, note, source, idempotency_key, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			n.MemberID, nullInt64(n.AuthorID), n.TeamID, n.UnitID, n.Date, n.Note, n.Source,
+			nullString(n.IdempotencyKey), formatTime(now))
+		if err != nil {
+			return translate(err)
+		}
+		if n.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		n.CreatedAt = now
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create no-activity declaration: %w", err)
+	}
+	return nil
+}
+
 // CorrectReport changes the value of a report, keeping the old value in the
 // audit trail, and returns the new row. by is the member who corrected it
 // (0 for the system). ECONFLICT when the report is revoked.
