@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"cnsbot"
@@ -22,6 +23,49 @@ func writeConfig(tb testing.TB, dir string) string {
 		tb.Fatal(err)
 	}
 	return path
+}
+
+// demoTemplate is a database holding the demo data, made once per test
+// binary by `cnsbot demo`: loading 130,000 reports takes seconds, and minutes
+// under -race, so each shell test copies it instead of loading its own.
+var demoTemplate struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// withDemoDatabase puts a copy of the demo database where the config of
+// dir (writeConfig) looks for it.
+func withDemoDatabase(tb testing.TB, dir string) {
+	tb.Helper()
+	demoTemplate.once.Do(func() {
+		if demoTemplate.dir, demoTemplate.err = os.MkdirTemp("", "cnsbot-demo-"); demoTemplate.err != nil {
+			return
+		}
+		var out syncBuffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out}
+		demoTemplate.err = m.Run(context.Background(), []string{"demo", "-config", writeConfig(tb, demoTemplate.dir)})
+		if cerr := m.Close(); demoTemplate.err == nil {
+			demoTemplate.err = cerr
+		}
+		if demoTemplate.err != nil {
+			demoTemplate.err = fmt.Errorf("%w\n%s", demoTemplate.err, out.String())
+		}
+	})
+	if demoTemplate.err != nil {
+		tb.Fatalf("demo database: %v", demoTemplate.err)
+	}
+	for _, name := range []string{"cnsbot.db", "cnsbot.db-wal"} {
+		data, err := os.ReadFile(filepath.Join(demoTemplate.dir, name))
+		if os.IsNotExist(err) && name != "cnsbot.db" {
+			continue
+		} else if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 func countMembers(tb testing.TB, dbPath string) int {
@@ -105,6 +149,7 @@ func TestShellRegistersDemoMember(t *testing.T) {
 	}
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir)
+	withDemoDatabase(t, dir)
 	var out syncBuffer
 	m := &Main{Stdin: strings.NewReader("/start\n#1\n0912000005\n/trogiup\n/thoat\n"), Stdout: &out, Stderr: &out}
 	err := m.Run(context.Background(), []string{"shell", "-config", cfg})
@@ -133,6 +178,7 @@ func TestShellNumberIsText(t *testing.T) {
 	}
 	dir := t.TempDir()
 	cfg := writeConfig(t, dir)
+	withDemoDatabase(t, dir)
 	var out syncBuffer
 	m := &Main{Stdin: strings.NewReader("/baocao\n#1\n1\n/thoat\n"), Stdout: &out, Stderr: &out}
 	err := m.Run(context.Background(), []string{"shell", "-config", cfg, "-as", "member"})
