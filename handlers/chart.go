@@ -46,6 +46,7 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 		if err != nil {
 			return fmt.Errorf("sum by child: %w", err)
 		}
+		labels := unitLabels(append([]*cnsbot.Unit{unit}, kids...)...)
 		for _, k := range kids {
 			plans, err := f.plans(ctx, k.ID, p.Year)
 			if err != nil {
@@ -56,7 +57,7 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 			row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.YTD, row.Plan)
 			row.HasPct = row.HasPct && row.HasPlan
 			row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, f.Thresholds)
-			c.Bars = append(c.Bars, chartBar(req, k.Name, row))
+			c.Bars = append(c.Bars, chartBar(req, labels[k.ID], row))
 		}
 	} else {
 		c.Title = req.T("chart.title_indicators", "Unit", unit.DisplayName())

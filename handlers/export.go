@@ -23,8 +23,10 @@ import (
 const maxExportSheets = 60
 
 // progressSheet builds one unit's table.
-func (f *exports) progressSheet(ctx context.Context, req *Request, set *activitySet, unit *cnsbot.Unit, p cnsbot.Period) (export.ProgressSheet, error) {
-	sheet := export.ProgressSheet{Name: unit.Name, Title: req.T("xuat.title", "Unit", unit.DisplayName(), "Period", req.periodLabel(p))}
+// Its sheet name is label, the unit's name with its type when another
+// sheet has the same name.
+func (f *exports) progressSheet(ctx context.Context, req *Request, set *activitySet, unit *cnsbot.Unit, label string, p cnsbot.Period) (export.ProgressSheet, error) {
+	sheet := export.ProgressSheet{Name: label, Title: req.T("xuat.title", "Unit", unit.DisplayName(), "Period", req.periodLabel(p))}
 	rows, err := f.activityRows(ctx, set, unit.ID, p)
 	if err != nil {
 		return sheet, err
@@ -70,7 +72,15 @@ func (f *exports) file(ctx context.Context, req *Request, unitID int64, p cnsbot
 	if err != nil {
 		return err
 	}
-	first, err := f.progressSheet(ctx, req, set, unit, p)
+	kids, err := f.children(ctx, unit.ID)
+	if err != nil {
+		return err
+	}
+	if len(kids) > maxExportSheets {
+		kids = kids[:maxExportSheets]
+	}
+	labels := unitLabels(append([]*cnsbot.Unit{unit}, kids...)...)
+	first, err := f.progressSheet(ctx, req, set, unit, labels[unit.ID], p)
 	if err != nil {
 		return err
 	}
@@ -83,15 +93,8 @@ func (f *exports) file(ctx context.Context, req *Request, unitID int64, p cnsbot
 		name += ".csv"
 	} else {
 		sheets := []export.ProgressSheet{first}
-		kids, err := f.children(ctx, unit.ID)
-		if err != nil {
-			return err
-		}
-		for i, k := range kids {
-			if i == maxExportSheets {
-				break
-			}
-			s, err := f.progressSheet(ctx, req, set, k, p)
+		for _, k := range kids {
+			s, err := f.progressSheet(ctx, req, set, k, labels[k.ID], p)
 			if err != nil {
 				return err
 			}

@@ -47,6 +47,7 @@ func (f *progress) show(ctx context.Context, req *Request, unitID int64, p cnsbo
 	if err != nil {
 		return err
 	}
+	labels := unitLabels(append([]*cnsbot.Unit{unit}, kids...)...)
 	var b strings.Builder
 	b.WriteString(req.T("progress.header", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)))
 	for _, row := range rows {
@@ -58,10 +59,10 @@ func (f *progress) show(ctx context.Context, req *Request, unitID int64, p cnsbo
 	if len(ranked) >= 2 {
 		top, bottom := ranked[0], ranked[len(ranked)-1]
 		b.WriteString("\n\n")
-		b.WriteString(req.T("progress.top_bottom", "Top", top.Unit.Name, "TopScore", f.scoreText(req, top),
-			"Bottom", bottom.Unit.Name, "BottomScore", f.scoreText(req, bottom)))
+		b.WriteString(req.T("progress.top_bottom", "Top", labels[top.Unit.ID], "TopScore", f.scoreText(req, top),
+			"Bottom", labels[bottom.Unit.ID], "BottomScore", f.scoreText(req, bottom)))
 	}
-	kb := f.keyboard(ctx, req, unit, p, kids)
+	kb := f.keyboard(ctx, req, unit, p, kids, labels)
 	return req.show(ctx, edit, b.String(), kb)
 }
 
@@ -72,10 +73,10 @@ func (f *progress) scoreText(req *Request, cs childScore) string {
 	return locales.FormatNumber(req.lang, cs.Score)
 }
 
-// keyboard: children to drill into, the parent (inside the scope),
+// keyboard: children to drill into (labelled by unitLabels), the parent (inside the scope),
 // the period kinds and the previous period. Callback data "td:PERIOD:UNIT"
 // stays well under 64 bytes.
-func (f *progress) keyboard(ctx context.Context, req *Request, unit *cnsbot.Unit, p cnsbot.Period, kids []*cnsbot.Unit) *models.InlineKeyboardMarkup {
+func (f *progress) keyboard(ctx context.Context, req *Request, unit *cnsbot.Unit, p cnsbot.Period, kids []*cnsbot.Unit, labels map[int64]string) *models.InlineKeyboardMarkup {
 	cb := func(p cnsbot.Period, unitID int64) string {
 		return Callback{Feature: prefixProgress, Action: p.Code(), ID: unitID}.String()
 	}
@@ -85,7 +86,7 @@ func (f *progress) keyboard(ctx context.Context, req *Request, unit *cnsbot.Unit
 		if i == maxChildButtons {
 			break
 		}
-		row = append(row, button(k.Name, cb(p, k.ID)))
+		row = append(row, button(labels[k.ID], cb(p, k.ID)))
 		if len(row) == 3 {
 			rows, row = append(rows, row), nil
 		}

@@ -177,3 +177,22 @@ func (b *base) unitNames(ctx context.Context, unitID int64) ([]string, error) {
 	}
 	return names, nil
 }
+
+// unitLabels names each unit of a list shown together — buttons, sheets,
+// bars — by its short name, or by its type and name ("TP Lào Cai", "Tỉnh
+// Lào Cai") when another unit of the list has the same name, compared
+// folded.
+func unitLabels(units ...*cnsbot.Unit) map[int64]string {
+	count := make(map[string]int, len(units))
+	for _, u := range units {
+		count[textvi.Fold(u.Name)]++
+	}
+	out := make(map[int64]string, len(units))
+	for _, u := range units {
+		out[u.ID] = u.Name
+		if count[textvi.Fold(u.Name)] > 1 {
+			out[u.ID] = u.TypedName()
+		}
+	}
+	return out
+}

@@ -1,0 +1,59 @@
+package bot_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Issue 10, items 5, 7, 8, 9: unit types where names clash, units of
+// measure in the reader's language, CSV for Vietnamese Excel, the silent
+// teams in /xuat.
+
+// lastDocument returns the bytes of the last document the bot sent.
+func (h *harness) lastDocument(tb testing.TB) (name string, data []byte) {
+	tb.Helper()
+	docs := h.tg.RequestsFor("sendDocument")
+	if len(docs) == 0 {
+		tb.Fatal("no document sent")
+	}
+	for n, b := range docs[len(docs)-1].Files {
+		name, data = n, b
+	}
+	return name, data
+}
+
+// The province and its city are both "Lào Cai", the district and its town
+// both "Bắc Hà": wherever both are in view, each carries its type.
+func TestClashingNamesCarryTheirType(t *testing.T) {
+	inLangs(t, func(t *testing.T, lang string) {
+		h := newDemoHarness(t, lang)
+		got := h.text(t, provinceTG, "/tiendo")
+		if !strings.Contains(got.ReplyMarkup, `"TP Lào Cai"`) || !strings.Contains(got.ReplyMarkup, `"Bắc Hà"`) {
+			t.Fatalf("/tiendo buttons=%s", got.ReplyMarkup)
+		}
+		city := h.press(t, provinceTG, got, "TP Lào Cai")
+		if !strings.Contains(city.Text, "Thành phố Lào Cai") {
+			t.Fatalf("TP Lào Cai opened %q", city.Text)
+		}
+		if strings.Contains(city.Text, "Lào Cai (") || strings.Contains(city.ReplyMarkup, `"Lào Cai"`) {
+			t.Fatalf("city view: %q %s", city.Text, city.ReplyMarkup)
+		}
+		district := h.text(t, bacHaTG, "/tiendo")
+		if !strings.Contains(district.ReplyMarkup, `"Thị trấn Bắc Hà"`) {
+			t.Fatalf("Bắc Hà buttons=%s", district.ReplyMarkup)
+		}
+		h.text(t, provinceTG, "/xuat")
+		_, data := h.lastDocument(t)
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheets := strings.Join(f.GetSheetList(), "|")
+		if !strings.Contains(sheets, "Tỉnh Lào Cai") || !strings.Contains(sheets, "TP Lào Cai") || strings.Contains(sheets, "(2)") {
+			t.Fatalf("sheets=%s", sheets)
+		}
+	})
+}
