@@ -57,3 +57,34 @@ func TestClashingNamesCarryTheirType(t *testing.T) {
 		}
 	})
 }
+
+// Units of measure come from the locale files: an English reader sees
+// "1,562 teams", not "1,562 tổ"; a Vietnamese one keeps "1.562 tổ".
+func TestMeasuresInReadersLanguage(t *testing.T) {
+	want := map[string]struct{ ct04, people, receipt string }{
+		"vi": {"1.562 tổ", " người", "3</b> người"},
+		"en": {"1,562 teams", " people", "3</b> people"},
+	}
+	inLangs(t, func(t *testing.T, lang string) {
+		h := newDemoHarness(t, lang)
+		got := h.text(t, provinceTG, "/chitieu")
+		if ct04 := lineOf(got.Text, "CT04"); !strings.Contains(ct04, want[lang].ct04) {
+			t.Fatalf("CT04 line=%q", ct04)
+		}
+		progress := h.text(t, provinceTG, "/tiendo nam nay")
+		if !strings.Contains(progress.Text, want[lang].people) {
+			t.Fatalf("/tiendo=%q", progress.Text)
+		}
+		receipt := h.text(t, demoMember, "/bc vneid 3")
+		if !strings.Contains(receipt.Text, want[lang].receipt) {
+			t.Fatalf("receipt=%q", receipt.Text)
+		}
+		if lang == "en" {
+			for _, vi := range []string{" người", " tổ", " hộ", " buổi", " tài khoản"} {
+				if strings.Contains(progress.Text+got.Text+receipt.Text, vi) {
+					t.Fatalf("English text holds %q:\n%s\n%s\n%s", vi, got.Text, progress.Text, receipt.Text)
+				}
+			}
+		}
+	})
+}

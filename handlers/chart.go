@@ -34,7 +34,10 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 	if err != nil {
 		return err
 	}
-	c := &chart.Chart{Target: 100}
+	c := &chart.Chart{Target: 100, Lang: req.lang, Legend: chart.Legend{
+		Met: req.T("chart.legend_met"), InProgress: req.T("chart.legend_in_progress"),
+		Behind: req.T("chart.legend_behind"), NoPlan: req.T("chart.legend_no_plan"),
+	}}
 	if ind := set.find(code); ind != nil {
 		c.Title = req.T("chart.title_children", "Indicator", ind.Name(req.lang), "Unit", unit.DisplayName())
 		kids, err := f.children(ctx, unit.ID)

@@ -40,7 +40,7 @@ func (f *exports) progressSheet(ctx context.Context, req *Request, set *activity
 			continue // a sector indicator this unit neither plans nor measures
 		}
 		pr := export.ProgressRow{
-			Code: row.Ind.Code, Name: row.Ind.Name(req.lang), Unit: row.Ind.Unit,
+			Code: row.Ind.Code, Name: row.Ind.Name(req.lang), Unit: req.measure(row.Ind.Unit),
 			Plan: row.Plan, HasPlan: row.HasPlan, Period: row.Period, YearToDate: row.YTD,
 			Completion: row.Pct, HasCompletion: row.HasPct, Status: row.Status,
 		}

@@ -8,6 +8,7 @@ import (
 	"cnsbot"
 	"cnsbot/ask"
 	"cnsbot/locales"
+	"cnsbot/textvi"
 )
 
 // indicators: /chitieu, the sector indicators for the year — "5/10 chỉ tiêu đạt và
@@ -119,7 +120,8 @@ func anyValue(rows []figureRow) bool {
 
 // valueText renders a sector value: "156/163 (95,7%)" for a ratio kept with
 // its parts, "97,4%" for a percentage, "1.562 tổ" for a count.
-func valueText(lang string, ind *cnsbot.Indicator, v *cnsbot.Report) string {
+func valueText(req *Request, ind *cnsbot.Indicator, v *cnsbot.Report) string {
+	lang := req.lang
 	if v == nil {
 		return "—"
 	}
@@ -127,15 +129,33 @@ func valueText(lang string, ind *cnsbot.Indicator, v *cnsbot.Report) string {
 		return locales.FormatNumber(lang, *v.Numerator) + "/" + locales.FormatNumber(lang, *v.Denominator) +
 			" (" + locales.FormatPercent(lang, cnsbot.RoundHalfUp(v.Actual(), 1)) + ")"
 	}
-	return quantityText(lang, ind, v.Value)
+	return quantityText(req, ind, v.Value)
 }
 
-// quantityText renders a number with its unit of measure: "97,4%", "1.562 tổ".
-func quantityText(lang string, ind *cnsbot.Indicator, v float64) string {
+// quantityText renders a number with its unit of measure in the request's
+// language: "97,4%", "1.562 tổ", "1,562 teams".
+func quantityText(req *Request, ind *cnsbot.Indicator, v float64) string {
 	if ind.Unit == "%" {
-		return locales.FormatPercent(lang, v)
+		return locales.FormatPercent(req.lang, v)
 	}
-	return locales.FormatNumber(lang, v) + " " + ind.Unit
+	return locales.FormatNumber(req.lang, v) + " " + req.measure(ind.Unit)
+}
+
+// measure names a unit of measure as the database holds it ("người",
+// "tài khoản") in the request's language: the locale text measure.KEY where
+// KEY is the folded unit with "_" between words ("measure.tai_khoan"), or
+// the unit as written when the locales have no such key.
+func (req *Request) measure(unit string) string {
+	key := strings.Trim(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, textvi.Fold(unit)), "_")
+	if key == "" || !req.b.Catalog.Has("measure."+key) {
+		return unit
+	}
+	return req.T("measure." + key)
 }
 
 // pctText renders a completion as a whole percentage, the way reports say
@@ -148,11 +168,11 @@ func pctText(lang string, row figureRow) string {
 }
 
 // planText renders a plan; a rank plan reads "≤ 5".
-func planText(lang string, row figureRow) string {
+func planText(req *Request, row figureRow) string {
 	if !row.HasPlan {
 		return "—"
 	}
-	s := quantityText(lang, row.Ind, row.Plan)
+	s := quantityText(req, row.Ind, row.Plan)
 	if row.Ind.Direction == cnsbot.DirLower {
 		s = "≤ " + s
 	}
@@ -165,7 +185,7 @@ func (f *indicators) line(req *Request, row figureRow) string {
 		pct = "—" // a rank has no meaningful percentage; its status says it all
 	}
 	return req.T("chitieu.line", "Code", row.Ind.Code, "Name", row.Ind.Name(req.lang),
-		"Actual", valueText(req.lang, row.Ind, row.Value), "Plan", planText(req.lang, row),
+		"Actual", valueText(req, row.Ind, row.Value), "Plan", planText(req, row),
 		"Pct", pct, "Status", req.T("status."+string(row.Status)), "Icon", statusIcon(row.Status))
 }
 
@@ -175,7 +195,7 @@ func (f *indicators) detail(req *Request, unit *cnsbot.Unit, row figureRow, year
 		date = row.Value.Date
 	}
 	return req.T("chitieu.detail", "Code", row.Ind.Code, "Name", row.Ind.Name(req.lang), "Unit", unit.DisplayName(),
-		"Measure", row.Ind.Unit, "Actual", valueText(req.lang, row.Ind, row.Value), "Plan", planText(req.lang, row),
+		"Measure", req.measure(row.Ind.Unit), "Actual", valueText(req, row.Ind, row.Value), "Plan", planText(req, row),
 		"Pct", pctText(req.lang, row), "Status", req.T("status."+string(row.Status)), "Icon", statusIcon(row.Status),
 		"Date", date, "Year", year, "Numerator", row.Ind.NumeratorLabel, "Denominator", row.Ind.DenominatorLabel,
 		"Behind", strconv.FormatFloat(f.Thresholds.Behind, 'f', -1, 64))

@@ -52,8 +52,8 @@ func (f *progress) show(ctx context.Context, req *Request, unitID int64, p cnsbo
 	b.WriteString(req.T("progress.header", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)))
 	for _, row := range rows {
 		b.WriteString("\n")
-		b.WriteString(req.T("progress.line", "Name", row.Ind.Name(req.lang), "Period", quantityText(req.lang, row.Ind, row.Period),
-			"YTD", locales.FormatNumber(req.lang, row.YTD), "Plan", planText(req.lang, row), "Pct", pctText(req.lang, row),
+		b.WriteString(req.T("progress.line", "Name", row.Ind.Name(req.lang), "Period", quantityText(req, row.Ind, row.Period),
+			"YTD", locales.FormatNumber(req.lang, row.YTD), "Plan", planText(req, row), "Pct", pctText(req.lang, row),
 			"HasPlan", row.HasPlan, "Icon", statusIcon(row.Status), "LastYear", locales.FormatNumber(req.lang, row.LastYear)))
 	}
 	if len(ranked) >= 2 {
