@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"strings"
 	"testing"
 
@@ -13,16 +14,17 @@ import (
 // teams in /xuat.
 
 // lastDocument returns the bytes of the last document the bot sent.
-func (h *harness) lastDocument(tb testing.TB) (name string, data []byte) {
+func (h *harness) lastDocument(tb testing.TB) []byte {
 	tb.Helper()
 	docs := h.tg.RequestsFor("sendDocument")
 	if len(docs) == 0 {
 		tb.Fatal("no document sent")
 	}
-	for n, b := range docs[len(docs)-1].Files {
-		name, data = n, b
+	var data []byte
+	for _, b := range docs[len(docs)-1].Files {
+		data = b
 	}
-	return name, data
+	return data
 }
 
 // The province and its city are both "Lào Cai", the district and its town
@@ -46,7 +48,7 @@ func TestClashingNamesCarryTheirType(t *testing.T) {
 			t.Fatalf("Bắc Hà buttons=%s", district.ReplyMarkup)
 		}
 		h.text(t, provinceTG, "/xuat")
-		_, data := h.lastDocument(t)
+		data := h.lastDocument(t)
 		f, err := excelize.OpenReader(bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
@@ -83,6 +85,33 @@ func TestMeasuresInReadersLanguage(t *testing.T) {
 			for _, vi := range []string{" người", " tổ", " hộ", " buổi", " tài khoản"} {
 				if strings.Contains(progress.Text+got.Text+receipt.Text, vi) {
 					t.Fatalf("English text holds %q:\n%s\n%s\n%s", vi, got.Text, progress.Text, receipt.Text)
+				}
+			}
+		}
+	})
+}
+
+// /xuat csv opens in the reader's Excel: semicolons and a decimal comma for
+// Vietnamese, commas and a decimal point for English.
+func TestExportCSVLayout(t *testing.T) {
+	inLangs(t, func(t *testing.T, lang string) {
+		h := newDemoHarness(t, lang)
+		h.text(t, bacHaTG, "/xuat nam nay csv")
+		data := h.lastDocument(t)
+		if !bytes.HasPrefix(data, []byte("\ufeff")) {
+			t.Fatalf("document % x: no byte order mark", data[:min(len(data), 4)])
+		}
+		r := csv.NewReader(bytes.NewReader(data[3:]))
+		r.Comma = map[string]rune{"vi": ';', "en": ','}[lang]
+		recs, err := r.ReadAll()
+		if err != nil || len(recs) < 3 || len(recs[0]) != 8 {
+			t.Fatalf("csv=%q err=%v", recs, err)
+		}
+		other := map[string]string{"vi": ".", "en": ","}[lang]
+		for _, rec := range recs[1:] {
+			for _, cell := range rec[3:7] {
+				if strings.Contains(cell, other) {
+					t.Fatalf("%s CSV number %q in %q", lang, cell, rec)
 				}
 			}
 		}
