@@ -117,3 +117,60 @@ func TestExportCSVLayout(t *testing.T) {
 		}
 	})
 }
+
+// A province leader's /chuabaocao groups the silent teams by district, and
+// the /xuat it points to holds all of them on a sheet of their own, with
+// the team lead and whether the bot can reach them.
+func TestSilentTeamsGroupedAndExported(t *testing.T) {
+	inLangs(t, func(t *testing.T, lang string) {
+		h := newDemoHarness(t, lang)
+		got := h.text(t, provinceTG, "/chuabaocao")
+		if !strings.Contains(got.Text, "\n<b>Huyện ") {
+			t.Fatalf("/chuabaocao not grouped by district:\n%s", got.Text)
+		}
+		for _, l := range strings.Split(got.Text, "\n") {
+			if strings.HasPrefix(l, "• ") && (strings.Contains(l, "Huyện ") || strings.Contains(l, "Thành phố ")) {
+				t.Fatalf("a line repeats its district: %q", l)
+			}
+		}
+		cmd := map[string]string{"vi": "/xuat tuần ", "en": "/export tuần "}[lang]
+		i := strings.Index(got.Text, cmd)
+		if i < 0 {
+			t.Fatalf("no pointer to %q:\n%s", cmd, got.Text)
+		}
+		pointer := strings.SplitN(got.Text[i:], "<", 2)[0]
+		h.text(t, provinceTG, pointer)
+		f, err := excelize.OpenReader(bytes.NewReader(h.lastDocument(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := h.t(lang, "xuat.silent_sheet")
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatalf("sheets=%v: %v", f.GetSheetList(), err)
+		}
+		var n, leads, reachable int
+		yes := map[string]string{"vi": "Có", "en": "Yes"}[lang]
+		for _, r := range rows[2:] {
+			if len(r) < 5 || r[0] == "" {
+				continue
+			}
+			n++
+			if !strings.HasPrefix(r[1], "Huyện ") && !strings.HasPrefix(r[1], "Thành phố ") && !strings.HasPrefix(r[1], "Thị xã ") {
+				t.Fatalf("group %q is not a district: %q", r[1], r)
+			}
+			if r[3] != "" {
+				leads++
+			}
+			if r[4] == yes {
+				reachable++
+			}
+		}
+		if n < 100 || leads == 0 {
+			t.Fatalf("%d silent teams, %d with a lead:\n%q", n, leads, rows[:min(len(rows), 5)])
+		}
+		if !strings.Contains(got.Text, h.t(lang, "missing.list_header", "Count", n)) {
+			t.Fatalf("/chuabaocao counts differ from the sheet's %d:\n%s", n, got.Text)
+		}
+	})
+}

@@ -104,6 +104,13 @@ var statusColours = map[cnsbot.Status]struct{ fill, font string }{
 // scope, then one per child unit. Sheet names are made valid for Excel
 // (at most 31 characters, none of []:*?/\) and unique.
 func WriteProgressXLSX(w io.Writer, lang string, sheets []ProgressSheet) error {
+	return WriteProgressWorkbook(w, lang, sheets, nil)
+}
+
+// WriteProgressWorkbook writes the progress sheets like WriteProgressXLSX,
+// with the silent teams' sheet, when not nil, second: after the scope's
+// table and before its children's.
+func WriteProgressWorkbook(w io.Writer, lang string, sheets []ProgressSheet, silent *SilentSheet) error {
 	lang = locales.Normalize(lang)
 	f := excelize.NewFile()
 	defer f.Close()
@@ -114,9 +121,13 @@ func WriteProgressXLSX(w io.Writer, lang string, sheets []ProgressSheet) error {
 	if len(sheets) == 0 {
 		sheets = []ProgressSheet{{}}
 	}
-	names := sheetNames(lang, sheets)
+	tabs := sheets
+	if silent != nil {
+		tabs = append([]ProgressSheet{sheets[0], {Name: silent.Name}}, sheets[1:]...)
+	}
+	names := sheetNames(lang, tabs)
 	first := f.GetSheetName(0)
-	for i, s := range sheets {
+	for i, s := range tabs {
 		if i == 0 {
 			err = f.SetSheetName(first, names[0])
 		} else {
@@ -125,7 +136,12 @@ func WriteProgressXLSX(w io.Writer, lang string, sheets []ProgressSheet) error {
 		if err != nil {
 			return fmt.Errorf("add sheet %q: %w", names[i], err)
 		}
-		if err := writeProgressSheet(f, st, lang, names[i], s); err != nil {
+		if silent != nil && i == 1 {
+			err = writeSilentSheet(f, st, lang, names[i], silent)
+		} else {
+			err = writeProgressSheet(f, st, lang, names[i], s)
+		}
+		if err != nil {
 			return fmt.Errorf("write sheet %q: %w", names[i], err)
 		}
 	}

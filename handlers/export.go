@@ -16,8 +16,9 @@ import (
 )
 
 // exports: /xuat [period] [csv], an XLSX for the caller's scope — the table STT, Chỉ
-// tiêu, ĐVT, KH năm, TH kỳ này, Lũy kế, TH/KH (%), Ghi chú on a first sheet
-// and one sheet per child unit; CSV (UTF-8 with BOM) on request.
+// tiêu, ĐVT, KH năm, TH kỳ này, Lũy kế, TH/KH (%), Ghi chú on a first sheet,
+// the teams with no report in the period on a second (silent.go), and one
+// sheet per child unit; CSV (UTF-8 with BOM) on request.
 
 // maxExportSheets bounds the per-child sheets (a district has ~20 communes).
 const maxExportSheets = 60
@@ -100,7 +101,11 @@ func (f *exports) file(ctx context.Context, req *Request, unitID int64, p cnsbot
 			}
 			sheets = append(sheets, s)
 		}
-		if err := export.WriteProgressXLSX(&buf, req.lang, sheets); err != nil {
+		silent, err := f.silentSheet(ctx, req, unit, p)
+		if err != nil {
+			return err
+		}
+		if err := export.WriteProgressWorkbook(&buf, req.lang, sheets, silent); err != nil {
 			return fmt.Errorf("write progress xlsx: %w", err)
 		}
 		name += ".xlsx"

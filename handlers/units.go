@@ -196,3 +196,30 @@ func unitLabels(units ...*cnsbot.Unit) map[int64]string {
 	}
 	return out
 }
+
+// below returns the ancestor of unit id that is a child of root (the unit
+// itself when it is one, root when id is root) and the unit's name with its
+// ancestors up to that one: "Thôn Làng Mới, Xã Bản Phố" under a district.
+// It returns nil when id does not lie under root. The index must be loaded.
+func (ix *unitIndex) below(root, id int64) (*cnsbot.Unit, string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	u := ix.byID[id]
+	if u == nil {
+		return nil, ""
+	}
+	if u.ID == root {
+		return u, u.DisplayName()
+	}
+	names := []string{u.DisplayName()}
+	for d := 0; u != nil && d < 32; d++ {
+		if u.ParentID == root {
+			return u, strings.Join(names, ", ")
+		}
+		u = ix.byID[u.ParentID]
+		if u != nil && u.ParentID != root {
+			names = append(names, u.DisplayName())
+		}
+	}
+	return nil, ""
+}
