@@ -309,3 +309,38 @@ func TestWriteProgressXLSXFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The silent teams' sheet comes second, one row per team with its group,
+// lead and reachability, and keeps a unique name beside a unit of the same
+// name.
+func TestWriteProgressWorkbookSilent(t *testing.T) {
+	sheets := []export.ProgressSheet{{Name: "Tỉnh Lào Cai"}, {Name: "Chưa báo cáo"}, {Name: "TP Lào Cai"}}
+	silent := &export.SilentSheet{Name: "Chưa báo cáo", Title: "Tổ chưa báo cáo: 2/3", Rows: []export.SilentRow{
+		{Group: "Huyện Bắc Hà", Team: "Thôn Làng Mới, Xã Bản Phố", Lead: "Lò Thị Mai", LeadReachable: true, Reachable: 3},
+		{Group: "Thành phố Lào Cai", Team: "Tổ dân phố 1, Phường Cốc Lếu"},
+	}}
+	var buf bytes.Buffer
+	if err := export.WriteProgressWorkbook(&buf, "vi", sheets, silent); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.GetSheetList(), []string{"Tỉnh Lào Cai", "Chưa báo cáo", "Chưa báo cáo (2)", "TP Lào Cai"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("sheets=%q, want %q", got, want)
+	}
+	rows, err := f.GetRows("Chưa báo cáo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"Tổ chưa báo cáo: 2/3"},
+		{"STT", "Đơn vị", "Thôn, tổ dân phố", "Tổ trưởng", "Tổ trưởng liên lạc được qua bot", "Số thành viên liên lạc được"},
+		{"1", "Huyện Bắc Hà", "Thôn Làng Mới, Xã Bản Phố", "Lò Thị Mai", "Có", "3"},
+		{"2", "Thành phố Lào Cai", "Tổ dân phố 1, Phường Cốc Lếu", "", "", "0"},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Fatalf("rows=\n%q\nwant\n%q", rows, want)
+	}
+}
