@@ -18,7 +18,8 @@ import (
 // exports: /xuat [period] [csv], an XLSX for the caller's scope — the table STT, Chỉ
 // tiêu, ĐVT, KH năm, TH kỳ này, Lũy kế, TH/KH (%), Ghi chú on a first sheet,
 // the teams with no report in the period on a second (silent.go), and one
-// sheet per child unit; CSV (UTF-8 with BOM) on request.
+// sheet per child unit; CSV (UTF-8 with BOM, in the Excel layout of the
+// caller's language) on request.
 
 // maxExportSheets bounds the per-child sheets (a district has ~20 communes).
 const maxExportSheets = 60

@@ -15,10 +15,11 @@ import (
 )
 
 // /chuabaocao [period]: the teams of the caller's scope with no report in
-// the period, the reporting rate (reported ÷ expected) and the on-time rate,
+// the period, grouped by the unit one level down (silent.go), the reporting rate (reported ÷ expected) and the on-time rate,
 // and for leaders a button that reminds exactly those teams now.
 
-// maxMissingLines bounds the list in the message; /xuat has all of it.
+// maxMissingLines bounds the list in the message; /xuat has all of it on
+// its silent teams' sheet.
 const maxMissingLines = 30
 
 // missingResult is one /chuabaocao computation.
