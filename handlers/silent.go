@@ -40,7 +40,12 @@ func (b *base) groupSilent(ctx context.Context, scope *cnsbot.Unit, res *missing
 	for _, a := range res.Silent {
 		top, label := b.units.below(scope.ID, a.UnitID)
 		if top == nil {
-			continue // the unit left the tree since the figures were read
+			// A unit newer than the index: listed under the scope itself.
+			u, err := b.Units.FindUnitByID(ctx, a.UnitID)
+			if err != nil {
+				return nil, fmt.Errorf("find unit %d: %w", a.UnitID, err)
+			}
+			top, label = scope, u.DisplayName()
 		}
 		g := byID[top.ID]
 		if g == nil {
