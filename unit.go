@@ -2,6 +2,7 @@ package cnsbot
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -26,6 +27,36 @@ func (u *Unit) DisplayName() string {
 		return u.FullName
 	}
 	return u.Name
+}
+
+// TypeWord returns the short word for the unit's type, read from the words
+// FullName puts before Name: "TP" for "Thành phố Lào Cai", "TX" for "Thị xã
+// Sa Pa", "TDP" for "Tổ dân phố 1", otherwise the words as written ("Huyện",
+// "Xã", "Thị trấn", "Tỉnh", "Thôn"). It is "" when FullName does not end with
+// Name or adds nothing to it.
+func (u *Unit) TypeWord() string {
+	full, name := strings.TrimSpace(u.FullName), strings.TrimSpace(u.Name)
+	if name == "" || !strings.HasSuffix(full, name) {
+		return ""
+	}
+	prefix := strings.Join(strings.Fields(strings.TrimSuffix(full, name)), " ")
+	if short, ok := typeAbbreviations[strings.ToLower(prefix)]; ok {
+		return short
+	}
+	return prefix
+}
+
+// typeAbbreviations are the type words officials write short.
+var typeAbbreviations = map[string]string{"thành phố": "TP", "thị xã": "TX", "tổ dân phố": "TDP"}
+
+// TypedName is the unit's name after its short type word, "TP Lào Cai",
+// for a list where another unit has the same name; the full name when the
+// type word is unknown.
+func (u *Unit) TypedName() string {
+	if w := u.TypeWord(); w != "" {
+		return w + " " + u.Name
+	}
+	return u.DisplayName()
 }
 
 // UnitFilter selects units. Zero fields do not filter.

@@ -85,7 +85,7 @@ func TestReportValueWithUnit(t *testing.T) {
 					}
 					return
 				}
-				if want := h.t(lang, "report.item", "Indicator", name, "Value", tt.want, "Unit", "người"); !strings.Contains(got.Text, want) {
+				if want := h.t(lang, "report.item", "Indicator", name, "Value", tt.want, "Unit", h.t(lang, "measure.nguoi")); !strings.Contains(got.Text, want) {
 					t.Fatalf("%q → %q, want it to hold %q", tt.text, got.Text, want)
 				}
 			})

@@ -185,7 +185,7 @@ func TestReportGuidedFlow(t *testing.T) {
 			date := h.text(t, reporterTG, "mất sóng ở bản")
 			review := h.press(t, reporterTG, date, tr("report.yesterday_button"))
 			yesterday := h.now().AddDate(0, 0, -1).In(h.router.Location).Format(time.DateOnly)
-			if !strings.Contains(review.Text, "mất sóng ở bản") || !strings.Contains(review.Text, h.t(lang, "report.item", "Indicator", name, "Value", 15, "Unit", "người")) {
+			if !strings.Contains(review.Text, "mất sóng ở bản") || !strings.Contains(review.Text, h.t(lang, "report.item", "Indicator", name, "Value", 15, "Unit", h.t(lang, "measure.nguoi"))) {
 				t.Fatalf("review=%q", review.Text)
 			}
 			if len(h.reportsOf(t, reporterTG)) != 0 {

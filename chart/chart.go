@@ -77,18 +77,28 @@ var statusColours = map[cnsbot.Status]color.RGBA{
 	cnsbot.StatusNoPlan:     {0xad, 0xb5, 0xbd, 0xff},
 }
 
+// Legend names the colours of a chart in the reader's language; the
+// caller takes the words from its locale files. An empty name draws the
+// swatch alone.
+type Legend struct {
+	Met        string // green: met or exceeded ("Đạt và vượt")
+	InProgress string // amber: in progress ("Chưa đạt")
+	Behind     string // red: behind ("Chậm")
+	NoPlan     string // grey: no plan to compare with ("Chưa có kế hoạch")
+}
+
 // legendEntry is one colour in the legend.
 type legendEntry struct {
 	statuses []cnsbot.Status
-	vi, en   string
+	name     func(Legend) string
 }
 
-// legend explains the colours, in the order of statusColours' meaning.
+// legend lists the colours in the order of statusColours' meaning.
 var legend = []legendEntry{
-	{[]cnsbot.Status{cnsbot.StatusExceeded, cnsbot.StatusMet}, "Đạt và vượt", "Met or exceeded"},
-	{[]cnsbot.Status{cnsbot.StatusInProgress}, "Chưa đạt", "In progress"},
-	{[]cnsbot.Status{cnsbot.StatusBehind}, "Chậm", "Behind"},
-	{[]cnsbot.Status{cnsbot.StatusNoPlan}, "Chưa có kế hoạch", "No plan"},
+	{[]cnsbot.Status{cnsbot.StatusExceeded, cnsbot.StatusMet}, func(l Legend) string { return l.Met }},
+	{[]cnsbot.Status{cnsbot.StatusInProgress}, func(l Legend) string { return l.InProgress }},
+	{[]cnsbot.Status{cnsbot.StatusBehind}, func(l Legend) string { return l.Behind }},
+	{[]cnsbot.Status{cnsbot.StatusNoPlan}, func(l Legend) string { return l.NoPlan }},
 }
 
 // Bar is one row of a chart.
@@ -105,10 +115,40 @@ type Chart struct {
 	Subtitle string  // second line, e.g. the unit and the period; may be empty
 	Bars     []Bar   // top to bottom, at most MaxBars
 	Target   float64 // where to draw the plan line, usually 100; 0 draws none
-	Lang     string  // "vi" (default) or "en": the legend's language and the default value texts
+	Lang     string  // "vi" (default) or "en": the language of the default value texts
+	Legend   Legend  // the colours' names, in the reader's language
 	// Thresholds placed the bars' statuses: a default value text is
 	// rounded so that it never reads as another status (99,9%, not 100%).
 	Thresholds cnsbot.Thresholds
+}
+
+// LegendNames returns the names the legend draws, in order: one per colour
+// the bars use.
+func (c *Chart) LegendNames() []string {
+	var out []string
+	for _, e := range c.legendEntries() {
+		out = append(out, e.name(c.Legend))
+	}
+	return out
+}
+
+// legendEntries are the legend's entries for the colours the bars use.
+func (c *Chart) legendEntries() []legendEntry {
+	used := map[cnsbot.Status]bool{}
+	for _, b := range c.Bars {
+		if _, ok := statusColours[b.Status]; !ok {
+			used[cnsbot.StatusNoPlan] = true
+			continue
+		}
+		used[b.Status] = true
+	}
+	var out []legendEntry
+	for _, e := range legend {
+		if used[e.statuses[0]] || len(e.statuses) > 1 && used[e.statuses[1]] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // PNG draws the chart Width pixels wide, as tall as its bars need, and
@@ -159,7 +199,7 @@ func (c *Chart) Draw() (*image.RGBA, error) {
 		p.text(faces.subtitle, muted, margin, y, fit(faces.subtitle, c.Subtitle, Width-2*margin))
 		y += subtitleSize + 10
 	}
-	p.legend(faces.legend, lang, c.Bars, margin, y+8)
+	p.legend(faces.legend, c, margin, y+8)
 	y += legendHeight + 6
 
 	texts := make([]string, len(c.Bars))
@@ -307,24 +347,10 @@ func (p *painter) textMiddle(face font.Face, c color.Color, x, y int, s string) 
 }
 
 // legend draws a swatch and a name for each colour the bars use.
-func (p *painter) legend(face font.Face, lang string, bars []Bar, x, y int) {
-	used := map[cnsbot.Status]bool{}
-	for _, b := range bars {
-		if _, ok := statusColours[b.Status]; !ok {
-			used[cnsbot.StatusNoPlan] = true
-			continue
-		}
-		used[b.Status] = true
-	}
+func (p *painter) legend(face font.Face, c *Chart, x, y int) {
 	const swatch = 18
-	for _, e := range legend {
-		if !used[e.statuses[0]] && (len(e.statuses) == 1 || !used[e.statuses[1]]) {
-			continue
-		}
-		name := e.vi
-		if lang == "en" {
-			name = e.en
-		}
+	for _, e := range c.legendEntries() {
+		name := e.name(c.Legend)
 		mid := y + swatch/2
 		p.rect(x, y, x+swatch, y+swatch, statusColours[e.statuses[0]])
 		p.textMiddle(face, ink, x+swatch+8, mid, name)

@@ -19,6 +19,7 @@ func seedChart() *chart.Chart {
 		Title:    "Kết quả thực hiện chỉ tiêu ngành năm 2023",
 		Subtitle: "Tỉnh Lào Cai — lũy kế đến 21/07/2023 · 5/10 chỉ tiêu đạt và vượt",
 		Target:   100,
+		Legend:   chart.Legend{Met: "Đạt và vượt", InProgress: "Chưa đạt", Behind: "Chậm", NoPlan: "Chưa có kế hoạch"},
 		Bars: []chart.Bar{
 			{Label: "CT01 Hồ sơ công việc cấp tỉnh xử lý trên môi trường mạng", Value: 97.4 / 95 * 100, Status: cnsbot.StatusExceeded, Text: "103%"},
 			{Label: "CT02 Sản phẩm OCOP lên sàn TMĐT", Value: 156.0 / 163 * 100, Status: cnsbot.StatusInProgress, Text: "96% (156/163)"},
@@ -136,5 +137,25 @@ func TestChartSample(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("wrote %s (%d bytes)", path, buf.Len())
+	}
+}
+
+// The legend's words are the caller's, in the reader's language: an English
+// chart says "In progress", never "Chưa đạt".
+func TestLegendFromCaller(t *testing.T) {
+	c := &chart.Chart{
+		Title: "Completion", Target: 100, Lang: "en",
+		Legend: chart.Legend{Met: "Met or exceeded", InProgress: "In progress", Behind: "Behind", NoPlan: "No plan"},
+		Bars: []chart.Bar{
+			{Label: "VNEID", Value: 85, Status: cnsbot.StatusInProgress},
+			{Label: "DVC", Value: 120, Status: cnsbot.StatusExceeded},
+		},
+	}
+	got := c.LegendNames()
+	if len(got) != 2 || got[0] != "Met or exceeded" || got[1] != "In progress" {
+		t.Fatalf("LegendNames()=%q", got)
+	}
+	if _, err := c.Draw(); err != nil {
+		t.Fatal(err)
 	}
 }

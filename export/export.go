@@ -78,8 +78,9 @@ func FormatOf(path string) (string, error) {
 
 // ExportReportsFile writes the reports that filter selects to path, in the
 // format its extension names. The file appears only when the export is
-// complete. It returns the number of reports written.
-func ExportReportsFile(ctx context.Context, svc Services, filter cnsbot.ReportFilter, path string) (int, error) {
+// complete. A CSV is written in layout. It returns the number of reports
+// written.
+func ExportReportsFile(ctx context.Context, svc Services, filter cnsbot.ReportFilter, path string, layout CSVLayout) (int, error) {
 	format, err := FormatOf(path)
 	if err != nil {
 		return 0, err
@@ -89,7 +90,7 @@ func ExportReportsFile(ctx context.Context, svc Services, filter cnsbot.ReportFi
 		return 0, fmt.Errorf("create export file: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
-	n, err := ExportReports(ctx, svc, filter, tmp, format)
+	n, err := ExportReports(ctx, svc, filter, tmp, format, layout)
 	if err != nil {
 		tmp.Close()
 		return 0, err
@@ -107,12 +108,13 @@ func ExportReportsFile(ctx context.Context, svc Services, filter cnsbot.ReportFi
 // Columns for its header, in format FormatCSV or FormatXLSX, and returns the
 // number of reports written. filter.Offset and filter.Limit, when set, say
 // where to start and how many to write at most; reports are read PageSize at
-// a time.
-func ExportReports(ctx context.Context, svc Services, filter cnsbot.ReportFilter, w io.Writer, format string) (int, error) {
+// a time. A CSV is written in layout (CSVLayoutVI: "95,71" between
+// semicolons); the XLSX holds numbers and ignores it.
+func ExportReports(ctx context.Context, svc Services, filter cnsbot.ReportFilter, w io.Writer, format string, layout CSVLayout) (int, error) {
 	var tw tableWriter
 	switch format {
 	case FormatCSV:
-		tw = newCSVWriter(w)
+		tw = newCSVWriter(w, layout)
 	case FormatXLSX:
 		x, err := newXLSXWriter(w)
 		if err != nil {
@@ -181,9 +183,9 @@ type row struct {
 }
 
 // cells returns the row as text, as the CSV holds it: dates dd/mm/yyyy and
-// numbers with a dot for the decimal mark and no grouping, which reads back
+// numbers with the layout's decimal mark and no grouping, which read back
 // the same through importer.ParseNumber.
-func (r *row) cells() []string {
+func (r *row) cells(layout CSVLayout) []string {
 	date := r.date
 	if !r.day.IsZero() {
 		date = r.day.Format("02/01/2006")
@@ -194,7 +196,7 @@ func (r *row) cells() []string {
 	}
 	return []string{
 		date, r.unitCode, r.unitName, r.team, r.member, r.indCode, r.indName,
-		r.measure, strconv.FormatFloat(r.value, 'f', -1, 64), r.note, r.source, created,
+		r.measure, layout.Number(r.value, 6), r.note, r.source, created,
 	}
 }
 
@@ -326,14 +328,15 @@ type tableWriter interface {
 	abort()       // frees resources; harmless after close
 }
 
-// csvWriter writes UTF-8 CSV with a byte order mark.
+// csvWriter writes UTF-8 CSV with a byte order mark in a layout.
 type csvWriter struct {
-	w   *csv.Writer
-	err error
+	w      *csv.Writer
+	layout CSVLayout
+	err    error
 }
 
-func newCSVWriter(w io.Writer) *csvWriter {
-	cw := &csvWriter{w: csv.NewWriter(w)}
+func newCSVWriter(w io.Writer, layout CSVLayout) *csvWriter {
+	cw := &csvWriter{w: layout.writer(w), layout: layout}
 	// Excel reads a CSV without the mark in the ANSI code page and garbles
 	// every Vietnamese letter.
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
@@ -348,7 +351,7 @@ func (cw *csvWriter) write(r *row) error {
 	if cw.err != nil {
 		return cw.err
 	}
-	return cw.w.Write(r.cells())
+	return cw.w.Write(r.cells(cw.layout))
 }
 
 func (cw *csvWriter) close() error {

@@ -123,7 +123,7 @@ func newFakeDB(n int) *fakeDB {
 func TestExportReportsCSV(t *testing.T) {
 	db := newFakeDB(1203)
 	var buf bytes.Buffer
-	n, err := export.ExportReports(context.Background(), db.services(), cnsbot.ReportFilter{}, &buf, export.FormatCSV)
+	n, err := export.ExportReports(context.Background(), db.services(), cnsbot.ReportFilter{}, &buf, export.FormatCSV, export.CSVLayoutVI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,9 @@ func TestExportReportsCSV(t *testing.T) {
 	if !bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")) {
 		t.Fatalf("no BOM: %q", buf.Bytes()[:10])
 	}
-	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
+	r := csv.NewReader(bytes.NewReader(buf.Bytes()[3:]))
+	r.Comma = ';' // Excel set to Vietnamese
+	recs, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,8 +150,15 @@ func TestExportReportsCSV(t *testing.T) {
 	if got := recs[1]; !reflect.DeepEqual(got, want) {
 		t.Fatalf("row 1=%q, want %q", got, want)
 	}
-	if got, want := recs[2][8], "95.71"; got != want {
+	if got, want := recs[2][8], "95,71"; got != want {
 		t.Fatalf("value=%q, want %q", got, want)
+	}
+	var en bytes.Buffer
+	if _, err := export.ExportReports(context.Background(), newFakeDB(3).services(), cnsbot.ReportFilter{}, &en, export.FormatCSV, export.CSVLayoutEN); err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := csv.NewReader(bytes.NewReader(en.Bytes()[3:])).ReadAll(); err != nil || recs[2][8] != "95.71" {
+		t.Fatalf("English layout: %q, %v", recs, err)
 	}
 	if got, want := recs[2][2], "Tỉnh Lào Cai"; got != want {
 		t.Fatalf("unit=%q, want %q", got, want)
@@ -171,7 +180,7 @@ func TestExportReportsCSV(t *testing.T) {
 func TestExportReportsXLSX(t *testing.T) {
 	db := newFakeDB(7)
 	path := filepath.Join(t.TempDir(), "bao-cao.xlsx")
-	n, err := export.ExportReportsFile(context.Background(), db.services(), cnsbot.ReportFilter{}, path)
+	n, err := export.ExportReportsFile(context.Background(), db.services(), cnsbot.ReportFilter{}, path, export.CSVLayoutVI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +273,7 @@ func TestExportReportsLimit(t *testing.T) {
 	db := newFakeDB(1203)
 	var buf bytes.Buffer
 	n, err := export.ExportReports(context.Background(), db.services(),
-		cnsbot.ReportFilter{Offset: 100, Limit: 600}, &buf, export.FormatXLSX)
+		cnsbot.ReportFilter{Offset: 100, Limit: 600}, &buf, export.FormatXLSX, export.CSVLayoutVI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +294,7 @@ func TestExportReportsEmpty(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			db := newFakeDB(0)
 			var buf bytes.Buffer
-			n, err := export.ExportReports(context.Background(), db.services(), cnsbot.ReportFilter{}, &buf, format)
+			n, err := export.ExportReports(context.Background(), db.services(), cnsbot.ReportFilter{}, &buf, format, export.CSVLayoutVI)
 			if err != nil || n != 0 || buf.Len() == 0 {
 				t.Fatalf("n=%d err=%v len=%d", n, err, buf.Len())
 			}
@@ -295,7 +304,7 @@ func TestExportReportsEmpty(t *testing.T) {
 
 func TestExportReportsErrFormat(t *testing.T) {
 	db := newFakeDB(1)
-	_, err := export.ExportReports(context.Background(), db.services(), cnsbot.ReportFilter{}, &bytes.Buffer{}, "ods")
+	_, err := export.ExportReports(context.Background(), db.services(), cnsbot.ReportFilter{}, &bytes.Buffer{}, "ods", export.CSVLayoutVI)
 	if got, want := cnsbot.ErrorCode(err), cnsbot.EINVALID; got != want {
 		t.Fatalf("ErrorCode=%q, want %q", got, want)
 	}

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -33,10 +32,13 @@ import (
 // for chưa đạt, red for chậm, none without a plan; a legend under the
 // table says so in words.
 //
-// The CSV is for machines: UTF-8 with a byte order mark, the same columns,
-// numbers with a dot for the decimal mark and no grouping (1562, 97.4),
+// The CSV opens in the reader's spreadsheet program: UTF-8 with a byte
+// order mark, the same columns, in the CSVLayout of its language (for
+// Vietnamese a semicolon between fields and a decimal comma, 97,4; for
+// English commas and a decimal point, 97.4), numbers never grouped (1562),
 // figures rounded to 6 decimals to drop float noise and the completion to
-// 2 decimals (3 where 2 would cross a status threshold). It has no title row and no status, which only the XLSX shows.
+// 2 decimals (3 where 2 would cross a status threshold). It has no title
+// row and no status, which only the XLSX shows.
 
 // ProgressRow is one indicator in a progress table.
 type ProgressRow struct {
@@ -108,6 +110,13 @@ var statusColours = map[cnsbot.Status]struct{ fill, font string }{
 // scope, then one per child unit. Sheet names are made valid for Excel
 // (at most 31 characters, none of []:*?/\) and unique.
 func WriteProgressXLSX(w io.Writer, lang string, sheets []ProgressSheet) error {
+	return WriteProgressWorkbook(w, lang, sheets, nil)
+}
+
+// WriteProgressWorkbook writes the progress sheets like WriteProgressXLSX,
+// with the silent teams' sheet, when not nil, second: after the scope's
+// table and before its children's.
+func WriteProgressWorkbook(w io.Writer, lang string, sheets []ProgressSheet, silent *SilentSheet) error {
 	lang = locales.Normalize(lang)
 	f := excelize.NewFile()
 	defer f.Close()
@@ -118,9 +127,13 @@ func WriteProgressXLSX(w io.Writer, lang string, sheets []ProgressSheet) error {
 	if len(sheets) == 0 {
 		sheets = []ProgressSheet{{}}
 	}
-	names := sheetNames(lang, sheets)
+	tabs := sheets
+	if silent != nil {
+		tabs = append([]ProgressSheet{sheets[0], {Name: silent.Name}}, sheets[1:]...)
+	}
+	names := sheetNames(lang, tabs)
 	first := f.GetSheetName(0)
-	for i, s := range sheets {
+	for i, s := range tabs {
 		if i == 0 {
 			err = f.SetSheetName(first, names[0])
 		} else {
@@ -129,7 +142,12 @@ func WriteProgressXLSX(w io.Writer, lang string, sheets []ProgressSheet) error {
 		if err != nil {
 			return fmt.Errorf("add sheet %q: %w", names[i], err)
 		}
-		if err := writeProgressSheet(f, st, lang, names[i], s); err != nil {
+		if silent != nil && i == 1 {
+			err = writeSilentSheet(f, st, lang, names[i], silent)
+		} else {
+			err = writeProgressSheet(f, st, lang, names[i], s)
+		}
+		if err != nil {
 			return fmt.Errorf("write sheet %q: %w", names[i], err)
 		}
 	}
@@ -459,25 +477,26 @@ func truncateUTF16(s string, n int) string {
 
 // WriteProgressCSV writes one sheet to w as CSV in lang ("vi" or "en"):
 // UTF-8 with a byte order mark so that Excel shows the diacritics, the
-// header row, then one row per indicator with numbers a program reads back
-// (1562, 97.4: a dot for the decimal mark, no grouping). Empty plan and
-// completion cells stay empty.
+// header row, then one row per indicator, in CSVLayoutFor(lang): "97,4"
+// between semicolons for Vietnamese, "97.4" between commas for English.
+// Empty plan and completion cells stay empty.
 func WriteProgressCSV(w io.Writer, lang string, sheet ProgressSheet) error {
 	lang = locales.Normalize(lang)
+	layout := CSVLayoutFor(lang)
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return fmt.Errorf("write progress csv: %w", err)
 	}
-	cw := csv.NewWriter(w)
+	cw := layout.writer(w)
 	if err := cw.Write(progressHeaders[lang]); err != nil {
 		return fmt.Errorf("write progress csv: %w", err)
 	}
 	for i, r := range sheet.Rows {
 		plan, completion := "", ""
 		if r.HasPlan {
-			plan = csvNumber(r.Plan, 6)
+			plan = layout.Number(r.Plan, 6)
 		}
 		if r.HasCompletion {
-			completion = csvNumber(sheet.Thresholds.DisplayPercent(r.Completion, 2), 3)
+			completion = layout.Number(sheet.Thresholds.DisplayPercent(r.Completion, 2), 3)
 		}
 		name := r.Name
 		if r.Code != "" {
@@ -485,7 +504,7 @@ func WriteProgressCSV(w io.Writer, lang string, sheet ProgressSheet) error {
 		}
 		if err := cw.Write([]string{
 			strconv.Itoa(i + 1), name, r.Unit, plan,
-			csvNumber(r.Period, 6), csvNumber(r.YearToDate, 6), completion, r.Note,
+			layout.Number(r.Period, 6), layout.Number(r.YearToDate, 6), completion, r.Note,
 		}); err != nil {
 			return fmt.Errorf("write progress csv: %w", err)
 		}

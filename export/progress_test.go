@@ -222,6 +222,8 @@ func TestWriteProgressXLSXSheetNames(t *testing.T) {
 	}
 }
 
+// The Vietnamese CSV opens cleanly in Excel set to Vietnamese: semicolons
+// between fields, a comma for the decimal mark, a byte order mark.
 func TestWriteProgressCSV(t *testing.T) {
 	var buf bytes.Buffer
 	if err := export.WriteProgressCSV(&buf, "vi", seedSheets()[0]); err != nil {
@@ -231,23 +233,27 @@ func TestWriteProgressCSV(t *testing.T) {
 	if !bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
 		t.Fatalf("no byte order mark: % x", b[:min(len(b), 8)])
 	}
-	records, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	r := csv.NewReader(bytes.NewReader(b[3:]))
+	r.Comma = ';'
+	records, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := [][]string{
 		{"STT", "Chỉ tiêu", "ĐVT", "KH năm", "TH kỳ này", "Lũy kế", "TH/KH (%)", "Ghi chú"},
-		{"1", "CT01 Tỷ lệ hồ sơ công việc cấp tỉnh xử lý hoàn toàn trên môi trường mạng", "%", "95", "97.4", "97.4", "102.53", ""},
-		{"2", "CT02 Tỷ lệ sản phẩm OCOP được đưa lên sàn TMĐT", "%", "100", "95.705521", "95.705521", "95.71", "156/163"},
+		{"1", "CT01 Tỷ lệ hồ sơ công việc cấp tỉnh xử lý hoàn toàn trên môi trường mạng", "%", "95", "97,4", "97,4", "102,53", ""},
+		{"2", "CT02 Tỷ lệ sản phẩm OCOP được đưa lên sàn TMĐT", "%", "100", "95,705521", "95,705521", "95,71", "156/163"},
 		{"3", "CT04 Số Tổ CNSCĐ được thành lập (thôn, TDP có tổ)", "tổ", "1562", "12", "1562", "100", ""},
 		{"4", "CT05 Xếp hạng số giao dịch qua nền tảng NDXP (cả nước)", "hạng/63", "5", "1", "1", "", ""},
-		{"5", "CT08 Số lớp an toàn thông tin cho cán bộ chuyên trách", "lớp", "8", "1", "3", "37.5", ""},
+		{"5", "CT08 Số lớp an toàn thông tin cho cán bộ chuyên trách", "lớp", "8", "1", "3", "37,5", ""},
 	}
 	if !reflect.DeepEqual(records, want) {
 		t.Fatalf("csv=\n%q\nwant\n%q", records, want)
 	}
 }
 
+// The English CSV keeps commas between fields and a dot for the decimal
+// mark.
 func TestWriteProgressCSVEnglish(t *testing.T) {
 	var buf bytes.Buffer
 	if err := export.WriteProgressCSV(&buf, "en", export.ProgressSheet{}); err != nil {
@@ -255,6 +261,36 @@ func TestWriteProgressCSVEnglish(t *testing.T) {
 	}
 	if got, want := buf.String(), "\ufeffNo.,Indicator,Unit,Annual plan,This period,Year to date,Actual/Plan (%),Note\n"; got != want {
 		t.Fatalf("csv=%q, want %q", got, want)
+	}
+	buf.Reset()
+	if err := export.WriteProgressCSV(&buf, "en", seedSheets()[0]); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := records[2][4:7], []string{"95.705521", "95.705521", "95.71"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("CT02=%q, want %q", got, want)
+	}
+}
+
+// A decimal comma followed by exactly three digits would read back as a
+// thousands group ("0,125" → 125): the Vietnamese layout writes a fourth.
+func TestWriteProgressCSVThreeDecimals(t *testing.T) {
+	var buf bytes.Buffer
+	sheet := export.ProgressSheet{Rows: []export.ProgressRow{{Name: "x", Period: 0.125, YearToDate: 1562.5}}}
+	if err := export.WriteProgressCSV(&buf, "vi", sheet); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(buf.Bytes()[3:]))
+	r.Comma = ';'
+	records, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := records[1][4:6], []string{"0,1250", "1562,5"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("numbers=%q, want %q", got, want)
 	}
 }
 
@@ -291,7 +327,7 @@ func TestWriteProgressNeverRoundsAcrossAThreshold(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := export.WriteProgressCSV(&buf, "vi", sheet); err != nil {
+	if err := export.WriteProgressCSV(&buf, "en", sheet); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
@@ -302,5 +338,40 @@ func TestWriteProgressNeverRoundsAcrossAThreshold(t *testing.T) {
 		if got := records[i+1][6]; got != want {
 			t.Errorf("csv row %d completion=%q, want %q", i+1, got, want)
 		}
+	}
+}
+
+// The silent teams' sheet comes second, one row per team with its group,
+// lead and reachability, and keeps a unique name beside a unit of the same
+// name.
+func TestWriteProgressWorkbookSilent(t *testing.T) {
+	sheets := []export.ProgressSheet{{Name: "Tỉnh Lào Cai"}, {Name: "Chưa báo cáo"}, {Name: "TP Lào Cai"}}
+	silent := &export.SilentSheet{Name: "Chưa báo cáo", Title: "Tổ chưa báo cáo: 2/3", Rows: []export.SilentRow{
+		{Group: "Huyện Bắc Hà", Team: "Thôn Làng Mới, Xã Bản Phố", Lead: "Lò Thị Mai", LeadReachable: true, Reachable: 3},
+		{Group: "Thành phố Lào Cai", Team: "Tổ dân phố 1, Phường Cốc Lếu"},
+	}}
+	var buf bytes.Buffer
+	if err := export.WriteProgressWorkbook(&buf, "vi", sheets, silent); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.GetSheetList(), []string{"Tỉnh Lào Cai", "Chưa báo cáo", "Chưa báo cáo (2)", "TP Lào Cai"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("sheets=%q, want %q", got, want)
+	}
+	rows, err := f.GetRows("Chưa báo cáo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"Tổ chưa báo cáo: 2/3"},
+		{"STT", "Đơn vị", "Thôn, tổ dân phố", "Tổ trưởng", "Tổ trưởng liên lạc được qua bot", "Số thành viên liên lạc được"},
+		{"1", "Huyện Bắc Hà", "Thôn Làng Mới, Xã Bản Phố", "Lò Thị Mai", "Có", "3"},
+		{"2", "Thành phố Lào Cai", "Tổ dân phố 1, Phường Cốc Lếu", "", "", "0"},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Fatalf("rows=\n%q\nwant\n%q", rows, want)
 	}
 }

@@ -34,7 +34,10 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 	if err != nil {
 		return err
 	}
-	c := &chart.Chart{Target: 100, Thresholds: f.Thresholds}
+	c := &chart.Chart{Target: 100, Lang: req.lang, Thresholds: f.Thresholds, Legend: chart.Legend{
+		Met: req.T("chart.legend_met"), InProgress: req.T("chart.legend_in_progress"),
+		Behind: req.T("chart.legend_behind"), NoPlan: req.T("chart.legend_no_plan"),
+	}}
 	if ind := set.find(code); ind != nil {
 		c.Title = req.T("chart.title_children", "Indicator", ind.Name(req.lang), "Unit", unit.DisplayName())
 		kids, err := f.children(ctx, unit.ID)
@@ -46,6 +49,7 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 		if err != nil {
 			return fmt.Errorf("sum by child: %w", err)
 		}
+		labels := unitLabels(append([]*cnsbot.Unit{unit}, kids...)...)
 		for _, k := range kids {
 			plans, err := f.plans(ctx, k.ID, p.Year)
 			if err != nil {
@@ -56,7 +60,7 @@ func (f *charts) draw(ctx context.Context, req *Request, unitID int64, code stri
 			row.Pct, row.HasPct = cnsbot.Completion(ind.Direction, row.YTD, row.Plan)
 			row.HasPct = row.HasPct && row.HasPlan
 			row.Status = cnsbot.StatusOf(row.Pct, row.HasPct, f.Thresholds)
-			c.Bars = append(c.Bars, f.chartBar(req, k.Name, row))
+			c.Bars = append(c.Bars, f.chartBar(req, labels[k.ID], row))
 		}
 	} else {
 		c.Title = req.T("chart.title_indicators", "Unit", unit.DisplayName())

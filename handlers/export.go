@@ -16,15 +16,19 @@ import (
 )
 
 // exports: /xuat [period] [csv], an XLSX for the caller's scope — the table STT, Chỉ
-// tiêu, ĐVT, KH năm, TH kỳ này, Lũy kế, TH/KH (%), Ghi chú on a first sheet
-// and one sheet per child unit; CSV (UTF-8 with BOM) on request.
+// tiêu, ĐVT, KH năm, TH kỳ này, Lũy kế, TH/KH (%), Ghi chú on a first sheet,
+// the teams with no report in the period on a second (silent.go), and one
+// sheet per child unit; CSV (UTF-8 with BOM, in the Excel layout of the
+// caller's language) on request.
 
 // maxExportSheets bounds the per-child sheets (a district has ~20 communes).
 const maxExportSheets = 60
 
 // progressSheet builds one unit's table.
-func (f *exports) progressSheet(ctx context.Context, req *Request, set *activitySet, unit *cnsbot.Unit, p cnsbot.Period) (export.ProgressSheet, error) {
-	sheet := export.ProgressSheet{Name: unit.Name, Title: req.T("xuat.title", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)),
+// Its sheet name is label, the unit's name with its type when another
+// sheet has the same name.
+func (f *exports) progressSheet(ctx context.Context, req *Request, set *activitySet, unit *cnsbot.Unit, label string, p cnsbot.Period) (export.ProgressSheet, error) {
+	sheet := export.ProgressSheet{Name: label, Title: req.T("xuat.title", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)),
 		Thresholds: f.Thresholds}
 	rows, err := f.activityRows(ctx, set, unit.ID, p)
 	if err != nil {
@@ -39,7 +43,7 @@ func (f *exports) progressSheet(ctx context.Context, req *Request, set *activity
 			continue // a sector indicator this unit neither plans nor measures
 		}
 		pr := export.ProgressRow{
-			Code: row.Ind.Code, Name: row.Ind.Name(req.lang), Unit: row.Ind.Unit,
+			Code: row.Ind.Code, Name: row.Ind.Name(req.lang), Unit: req.measure(row.Ind.Unit),
 			Plan: row.Plan, HasPlan: row.HasPlan, Period: row.Period, YearToDate: row.YTD,
 			// A rank has no meaningful percentage (≤ 5 planned, 1st is not
 			// 500%): its cell stays empty and the note says the status.
@@ -73,7 +77,15 @@ func (f *exports) file(ctx context.Context, req *Request, unitID int64, p cnsbot
 	if err != nil {
 		return err
 	}
-	first, err := f.progressSheet(ctx, req, set, unit, p)
+	kids, err := f.children(ctx, unit.ID)
+	if err != nil {
+		return err
+	}
+	if len(kids) > maxExportSheets {
+		kids = kids[:maxExportSheets]
+	}
+	labels := unitLabels(append([]*cnsbot.Unit{unit}, kids...)...)
+	first, err := f.progressSheet(ctx, req, set, unit, labels[unit.ID], p)
 	if err != nil {
 		return err
 	}
@@ -86,21 +98,18 @@ func (f *exports) file(ctx context.Context, req *Request, unitID int64, p cnsbot
 		name += ".csv"
 	} else {
 		sheets := []export.ProgressSheet{first}
-		kids, err := f.children(ctx, unit.ID)
-		if err != nil {
-			return err
-		}
-		for i, k := range kids {
-			if i == maxExportSheets {
-				break
-			}
-			s, err := f.progressSheet(ctx, req, set, k, p)
+		for _, k := range kids {
+			s, err := f.progressSheet(ctx, req, set, k, labels[k.ID], p)
 			if err != nil {
 				return err
 			}
 			sheets = append(sheets, s)
 		}
-		if err := export.WriteProgressXLSX(&buf, req.lang, sheets); err != nil {
+		silent, err := f.silentSheet(ctx, req, unit, p)
+		if err != nil {
+			return err
+		}
+		if err := export.WriteProgressWorkbook(&buf, req.lang, sheets, silent); err != nil {
 			return fmt.Errorf("write progress xlsx: %w", err)
 		}
 		name += ".xlsx"

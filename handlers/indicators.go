@@ -10,6 +10,7 @@ import (
 	"cnsbot"
 	"cnsbot/ask"
 	"cnsbot/locales"
+	"cnsbot/textvi"
 )
 
 // indicators: /chitieu, the sector indicators for the year — "5/10 chỉ tiêu đạt và
@@ -137,12 +138,13 @@ func anyValue(rows []figureRow) bool {
 	return false
 }
 
-// valueText renders a row's sector value: "156/163 (95,7%)" for a ratio
-// kept with its parts, "97,4%" for a percentage, "1.562 tổ" for a count.
-// A percentage is rounded so that it never reads as another status against
-// the plan than the exact value has (99,96% of a 100% plan is not "100%").
-func (b *base) valueText(lang string, row figureRow) string {
-	v, ind := row.Value, row.Ind
+// valueText renders a row's sector value in the request's language:
+// "156/163 (95,7%)" for a ratio kept with its parts, "97,4%" for a
+// percentage, "1.562 tổ" for a count. A percentage is rounded so that it
+// never reads as another status against the plan than the exact value has
+// (99,96% of a 100% plan is not "100%").
+func (b *base) valueText(req *Request, row figureRow) string {
+	v, ind, lang := row.Value, row.Ind, req.lang
 	if v == nil {
 		return "—"
 	}
@@ -162,15 +164,33 @@ func (b *base) valueText(lang string, row figureRow) string {
 	if ind.Unit == "%" {
 		return shown(v.Value)
 	}
-	return quantityText(lang, ind, v.Value)
+	return quantityText(req, ind, v.Value)
 }
 
-// quantityText renders a number with its unit of measure: "97,4%", "1.562 tổ".
-func quantityText(lang string, ind *cnsbot.Indicator, v float64) string {
+// quantityText renders a number with its unit of measure in the request's
+// language: "97,4%", "1.562 tổ", "1,562 teams".
+func quantityText(req *Request, ind *cnsbot.Indicator, v float64) string {
 	if ind.Unit == "%" {
-		return locales.FormatPercent(lang, v)
+		return locales.FormatPercent(req.lang, v)
 	}
-	return locales.FormatNumber(lang, v) + " " + ind.Unit
+	return locales.FormatNumber(req.lang, v) + " " + req.measure(ind.Unit)
+}
+
+// measure names a unit of measure as the database holds it ("người",
+// "tài khoản") in the request's language: the locale text measure.KEY where
+// KEY is the folded unit with "_" between words ("measure.tai_khoan"), or
+// the unit as written when the locales have no such key.
+func (req *Request) measure(unit string) string {
+	key := strings.Trim(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, textvi.Fold(unit)), "_")
+	if key == "" || !req.b.Catalog.Has("measure."+key) {
+		return unit
+	}
+	return req.T("measure." + key)
 }
 
 // pctText renders a completion as a whole percentage, the way reports say
@@ -184,11 +204,11 @@ func (b *base) pctText(lang string, row figureRow) string {
 }
 
 // planText renders a plan; a rank plan reads "≤ 5".
-func planText(lang string, row figureRow) string {
+func planText(req *Request, row figureRow) string {
 	if !row.HasPlan {
 		return "—"
 	}
-	s := quantityText(lang, row.Ind, row.Plan)
+	s := quantityText(req, row.Ind, row.Plan)
 	if row.Ind.Direction == cnsbot.DirLower {
 		s = "≤ " + s
 	}
@@ -197,7 +217,7 @@ func planText(lang string, row figureRow) string {
 
 func (f *indicators) line(req *Request, row figureRow) string {
 	return req.T("chitieu.line", "Code", row.Ind.Code, "Name", row.Ind.Name(req.lang),
-		"Actual", f.valueText(req.lang, row), "Plan", planText(req.lang, row),
+		"Actual", f.valueText(req, row), "Plan", planText(req, row),
 		"Result", f.resultText(req, row), "Source", sourceText(req, row), "Icon", statusIcon(row.Status))
 }
 
@@ -207,7 +227,7 @@ func (f *indicators) detail(req *Request, unit *cnsbot.Unit, row figureRow, year
 		date = row.Value.Date
 	}
 	return req.T("chitieu.detail", "Code", row.Ind.Code, "Name", row.Ind.Name(req.lang), "Unit", unit.DisplayName(),
-		"Measure", row.Ind.Unit, "Actual", f.valueText(req.lang, row), "Plan", planText(req.lang, row),
+		"Measure", req.measure(row.Ind.Unit), "Actual", f.valueText(req, row), "Plan", planText(req, row),
 		"Result", f.resultText(req, row), "Source", sourceText(req, row), "Icon", statusIcon(row.Status),
 		"Date", date, "Year", year, "Numerator", row.Ind.NumeratorLabel, "Denominator", row.Ind.DenominatorLabel,
 		"Behind", strconv.FormatFloat(f.Thresholds.Behind, 'f', -1, 64))

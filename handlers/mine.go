@@ -69,7 +69,7 @@ func (f *mine) page(ctx context.Context, req *Request, page int, edit bool) erro
 			continue
 		}
 		lines = append(lines, req.T("mine.line", "ID", rep.ID, "Date", rep.Date, "Indicator", ind.Name(req.lang),
-			"Value", rep.Value, "Unit", ind.Unit, "Evidence", rep.EvidenceFileID != "", "By", names[rep.MemberID]))
+			"Value", rep.Value, "Unit", req.measure(ind.Unit), "Evidence", rep.EvidenceFileID != "", "By", names[rep.MemberID]))
 		if f.editable(rep) {
 			rows = append(rows, []models.InlineKeyboardButton{
 				button(req.T("mine.fix_button", "ID", rep.ID), Callback{Feature: prefixMine, Action: "fix", ID: rep.ID}.String()),
@@ -163,7 +163,7 @@ func (f *mine) button(ctx context.Context, req *Request, cb Callback) error {
 			return err
 		}
 		return req.Reply(ctx, req.T("mine.ask_value", "ID", rep.ID, "Indicator", ind.Name(req.lang), "Value", rep.Value,
-			"Unit", ind.Unit, "Date", rep.Date), nil)
+			"Unit", req.measure(ind.Unit), "Date", rep.Date), nil)
 	case "del":
 		rep, err := f.ownReport(ctx, req, cb.ID)
 		if err != nil {
@@ -234,5 +234,5 @@ func (f *mine) continueFix(ctx context.Context, req *Request, text string) error
 		return err
 	}
 	return req.Reply(ctx, req.T("mine.corrected", "ID", rep.ID, "Indicator", ind.Name(req.lang), "Old", old, "Value", v,
-		"Unit", ind.Unit, "Date", rep.Date), nil)
+		"Unit", req.measure(ind.Unit), "Date", rep.Date), nil)
 }

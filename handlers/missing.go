@@ -10,16 +10,16 @@ import (
 	"cnsbot"
 	"cnsbot/ask"
 	"cnsbot/locales"
-	"cnsbot/textvi"
 
 	"github.com/go-telegram/bot/models"
 )
 
 // /chuabaocao [period]: the teams of the caller's scope with no report in
-// the period, the reporting rate (reported ÷ expected) and the on-time rate,
+// the period, grouped by the unit one level down (silent.go), the reporting rate (reported ÷ expected) and the on-time rate,
 // and for leaders a button that reminds exactly those teams now.
 
-// maxMissingLines bounds the list in the message; /xuat has all of it.
+// maxMissingLines bounds the list in the message; /xuat has all of it on
+// its silent teams' sheet.
 const maxMissingLines = 30
 
 // missingResult is one /chuabaocao computation.
@@ -66,36 +66,55 @@ func (f *missing) show(ctx context.Context, req *Request, unitID int64, p cnsbot
 	if err != nil {
 		return err
 	}
-	if err := f.units.load(ctx, f.Units); err != nil {
+	groups, err := f.groupSilent(ctx, unit, res)
+	if err != nil {
 		return err
 	}
-	labels := make([]string, 0, len(res.Silent))
-	for _, a := range res.Silent {
-		labels = append(labels, f.units.pathLabel(a.UnitID))
-	}
-	textvi.Sort(labels)
 	var b strings.Builder
 	b.WriteString(req.T("missing.header", "Unit", unit.DisplayName(), "Period", req.periodLabel(p),
 		"Reported", res.Reported, "Expected", res.Expected, "Rate", rate(res.Reported, res.Expected),
 		"OnTime", res.OnTime, "OnTimeRate", rate(res.OnTime, res.Expected)))
-	if len(labels) == 0 {
+	if len(res.Silent) == 0 {
 		b.WriteString("\n\n" + req.T("missing.all_reported"))
 		return req.Reply(ctx, b.String(), nil)
 	}
-	b.WriteString("\n\n" + req.T("missing.list_header", "Count", len(labels)))
-	for i, l := range labels {
-		if i == maxMissingLines {
-			b.WriteString("\n" + req.T("missing.more", "Count", len(labels)-maxMissingLines))
-			break
-		}
-		b.WriteString("\n• " + locales.Escape(l))
-	}
+	b.WriteString("\n\n" + req.T("missing.list_header", "Count", len(res.Silent)))
+	f.writeSilent(&b, req, groups, len(res.Silent), p)
 	var kb models.ReplyMarkup
 	if f.table.allowed(req, featureRemind) {
-		kb = inlineKeyboard([]models.InlineKeyboardButton{button(req.T("missing.remind_button", "Count", len(labels)),
+		kb = inlineKeyboard([]models.InlineKeyboardButton{button(req.T("missing.remind_button", "Count", len(res.Silent)),
 			Callback{Feature: prefixRemind, Action: p.Code(), ID: unit.ID}.String())})
 	}
 	return req.Reply(ctx, b.String(), kb)
+}
+
+// writeSilent lists up to maxMissingLines silent teams, under the name of
+// the unit one level down when they lie deeper (a province's districts),
+// then how many more and where to find them all.
+func (f *missing) writeSilent(b *strings.Builder, req *Request, groups []silentGroup, total int, p cnsbot.Period) {
+	withGroups, n := grouped(groups), 0
+	for _, g := range groups {
+		if n == maxMissingLines {
+			break
+		}
+		if withGroups {
+			b.WriteString("\n" + req.T("missing.group", "Unit", g.Unit.DisplayName(), "Count", len(g.Teams)))
+		}
+		for _, t := range g.Teams {
+			if n == maxMissingLines {
+				break
+			}
+			b.WriteString("\n• " + locales.Escape(t.Label))
+			n++
+		}
+	}
+	if n < total {
+		command := "/xuat"
+		if ex := f.table.command("export"); ex != nil {
+			command = "/" + ex.command(req.lang)
+		}
+		b.WriteString("\n" + req.T("missing.more", "Count", total-n, "Command", command, "Args", exportArgs(p, f.today())))
+	}
 }
 
 // rate is part ÷ whole in percent, 0 when there is no whole.

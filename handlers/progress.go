@@ -48,6 +48,7 @@ func (f *progress) show(ctx context.Context, req *Request, unitID int64, p cnsbo
 		return err
 	}
 	ly := p.SameLastYear(f.today())
+	labels := unitLabels(append([]*cnsbot.Unit{unit}, kids...)...)
 	var b strings.Builder
 	b.WriteString(req.T("progress.header", "Unit", unit.DisplayName(), "Period", req.periodLabel(p)))
 	b.WriteString("\n" + req.T("progress.same_period", "From", ly.From, "To", ly.To))
@@ -57,20 +58,20 @@ func (f *progress) show(ctx context.Context, req *Request, unitID int64, p cnsbo
 			lastYear = locales.FormatNumber(req.lang, row.LastYear)
 		}
 		b.WriteString("\n")
-		b.WriteString(req.T("progress.line", "Name", row.Ind.Name(req.lang), "Period", quantityText(req.lang, row.Ind, row.Period),
-			"YTD", locales.FormatNumber(req.lang, row.YTD), "Plan", planText(req.lang, row), "Pct", f.pctText(req.lang, row),
+		b.WriteString(req.T("progress.line", "Name", row.Ind.Name(req.lang), "Period", quantityText(req, row.Ind, row.Period),
+			"YTD", locales.FormatNumber(req.lang, row.YTD), "Plan", planText(req, row), "Pct", f.pctText(req.lang, row),
 			"HasPlan", row.HasPlan, "Icon", statusIcon(row.Status), "LastYear", lastYear))
 	}
-	if t := f.rankText(req, ranked, why); t != "" {
+	if t := f.rankText(req, ranked, why, labels); t != "" {
 		b.WriteString("\n\n" + t)
 	}
-	kb := f.keyboard(ctx, req, unit, p, kids)
+	kb := f.keyboard(ctx, req, unit, p, kids, labels)
 	return req.show(ctx, edit, b.String(), kb)
 }
 
 // rankText names the best and the worst child by mean completion against
 // plan, or says why there is no ranking; "" for fewer than two children.
-func (f *progress) rankText(req *Request, ranked []childScore, why string) string {
+func (f *progress) rankText(req *Request, ranked []childScore, why string, labels map[int64]string) string {
 	if why != rankOK {
 		return req.T("progress.rank_" + why)
 	}
@@ -81,14 +82,14 @@ func (f *progress) rankText(req *Request, ranked []childScore, why string) strin
 		return locales.FormatPercent(req.lang, f.Thresholds.DisplayPercent(cs.Score, 0))
 	}
 	top, bottom := ranked[0], ranked[len(ranked)-1]
-	return req.T("progress.top_bottom", "Top", top.Unit.Name, "TopScore", score(top),
-		"Bottom", bottom.Unit.Name, "BottomScore", score(bottom))
+	return req.T("progress.top_bottom", "Top", labels[top.Unit.ID], "TopScore", score(top),
+		"Bottom", labels[bottom.Unit.ID], "BottomScore", score(bottom))
 }
 
-// keyboard: children to drill into, the parent (inside the scope),
-// the period kinds and the previous period. Callback data "td:PERIOD:UNIT"
+// keyboard: children to drill into (labelled by unitLabels), the parent
+// (inside the scope), the period kinds and the previous period. Callback data "td:PERIOD:UNIT"
 // stays well under 64 bytes.
-func (f *progress) keyboard(ctx context.Context, req *Request, unit *cnsbot.Unit, p cnsbot.Period, kids []*cnsbot.Unit) *models.InlineKeyboardMarkup {
+func (f *progress) keyboard(ctx context.Context, req *Request, unit *cnsbot.Unit, p cnsbot.Period, kids []*cnsbot.Unit, labels map[int64]string) *models.InlineKeyboardMarkup {
 	cb := func(p cnsbot.Period, unitID int64) string {
 		return Callback{Feature: prefixProgress, Action: p.Code(), ID: unitID}.String()
 	}
@@ -98,7 +99,7 @@ func (f *progress) keyboard(ctx context.Context, req *Request, unit *cnsbot.Unit
 		if i == maxChildButtons {
 			break
 		}
-		row = append(row, button(k.Name, cb(p, k.ID)))
+		row = append(row, button(labels[k.ID], cb(p, k.ID)))
 		if len(row) == 3 {
 			rows, row = append(rows, row), nil
 		}

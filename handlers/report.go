@@ -604,7 +604,7 @@ func (f *reports) itemLines(req *Request, set *activitySet, d *reportDraft) stri
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(req.T("report.item", "Indicator", ind.Name(req.lang), "Code", ind.Code, "Value", it.Value, "Unit", ind.Unit))
+		b.WriteString(req.T("report.item", "Indicator", ind.Name(req.lang), "Code", ind.Code, "Value", it.Value, "Unit", req.measure(ind.Unit)))
 	}
 	return b.String()
 }

@@ -177,3 +177,49 @@ func (b *base) unitNames(ctx context.Context, unitID int64) ([]string, error) {
 	}
 	return names, nil
 }
+
+// unitLabels names each unit of a list shown together — buttons, sheets,
+// bars — by its short name, or by its type and name ("TP Lào Cai", "Tỉnh
+// Lào Cai") when another unit of the list has the same name, compared
+// folded.
+func unitLabels(units ...*cnsbot.Unit) map[int64]string {
+	count := make(map[string]int, len(units))
+	for _, u := range units {
+		count[textvi.Fold(u.Name)]++
+	}
+	out := make(map[int64]string, len(units))
+	for _, u := range units {
+		out[u.ID] = u.Name
+		if count[textvi.Fold(u.Name)] > 1 {
+			out[u.ID] = u.TypedName()
+		}
+	}
+	return out
+}
+
+// below returns the ancestor of unit id that is a child of root (the unit
+// itself when it is one, root when id is root) and the unit's name with its
+// ancestors up to that one: "Thôn Làng Mới, Xã Bản Phố" under a district.
+// It returns nil when id does not lie under root. The index must be loaded.
+func (ix *unitIndex) below(root, id int64) (*cnsbot.Unit, string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	u := ix.byID[id]
+	if u == nil {
+		return nil, ""
+	}
+	if u.ID == root {
+		return u, u.DisplayName()
+	}
+	names := []string{u.DisplayName()}
+	for d := 0; u != nil && d < 32; d++ {
+		if u.ParentID == root {
+			return u, strings.Join(names, ", ")
+		}
+		u = ix.byID[u.ParentID]
+		if u != nil && u.ParentID != root {
+			names = append(names, u.DisplayName())
+		}
+	}
+	return nil, ""
+}

@@ -121,6 +121,7 @@ var sample = map[string]any{
 	"Count":       1562,
 	"Minutes":     30,
 	"Command":     "/abc<x>",
+	"Args":        "tuần <49>",
 	"Date":        "2026-07-21",
 	"From":        "2026-07-15",
 	"To":          "2026-07-21",

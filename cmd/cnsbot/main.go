@@ -50,7 +50,7 @@ Usage:
   cnsbot migrate [-config FILE]                     apply database migrations
   cnsbot demo    [-config FILE]                     load the demo data (Lào Cai, 2023 tree)
   cnsbot import  [-config FILE] units|members|indicators|targets|values FILE.csv|FILE.xlsx
-  cnsbot export  [-config FILE] reports [-from DATE] [-to DATE] [-unit CODE] -o FILE.xlsx|FILE.csv
+  cnsbot export  [-config FILE] reports [-from DATE] [-to DATE] [-unit CODE] [-lang vi|en] -o FILE.xlsx|FILE.csv
   cnsbot export  [-config FILE] invites [-unit CODE] [-bot USERNAME] -o FILE.csv
   cnsbot backup  [-config FILE] -o FILE.db          online, checked copy of the database (never overwrites)
   cnsbot version

@@ -82,7 +82,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	return nil
 }
 
-// runExport is `cnsbot export reports [-from] [-to] [-unit] -o FILE`.
+// runExport is `cnsbot export reports [-from] [-to] [-unit] [-lang] -o FILE`.
 func (m *Main) runExport(ctx context.Context, args []string) error {
 	// The kind may come before or after -config: take it out wherever it is.
 	kind := ""
@@ -104,9 +104,13 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	to := fs.String("to", "", "last `DATE` (YYYY-MM-DD or DD/MM/YYYY)")
 	unit := fs.String("unit", "", "only reports of this unit `CODE` and its subtree")
 	out := fs.String("o", "", "output `FILE`: .xlsx or .csv")
+	lang := fs.String("lang", "vi", "CSV for Excel in `LANG`: vi (semicolons, decimal comma) or en (commas, decimal point)")
 	a, err := m.openFromFlags(fs, configPath, args)
 	if err != nil {
 		return err
+	}
+	if *lang != "vi" && *lang != "en" {
+		return fmt.Errorf("export reports: -lang %q: use vi or en", *lang)
 	}
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
 	if *out == "" || format != "xlsx" && format != "csv" {
@@ -128,7 +132,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		}
 		filter.UnitID = u.ID
 	}
-	n, err := export.ExportReportsFile(ctx, exportServices(a), filter, *out)
+	n, err := export.ExportReportsFile(ctx, exportServices(a), filter, *out, export.CSVLayoutFor(*lang))
 	if err != nil {
 		return fmt.Errorf("export reports: %w", err)
 	}
