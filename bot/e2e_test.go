@@ -341,6 +341,8 @@ func TestRegistrationUnknownPhone(t *testing.T) {
 	if !strings.Contains(notice.Text, "Lò Văn Páo") || !strings.Contains(notice.Text, "0987654321") {
 		t.Fatalf("admin notice=%q", notice.Text)
 	}
+	// The person is told after the admins were: what they read is true.
+	h.tg.WaitFor(t, wait, func(s *telegramtest.Server) bool { return len(s.Edits()) > 0 })
 	edits := h.tg.Edits()
 	if len(edits) == 0 || edits[len(edits)-1].Text != h.t("vi", "start.request_sent", "Unit", "Thôn Làng Mới, Xã Bản Phố, Huyện Bắc Hà") {
 		t.Fatalf("edits=%+v, want request_sent", edits)

@@ -265,14 +265,15 @@ func (f *registration) chooseUnit(ctx context.Context, req *Request, cb Callback
 	if err != nil {
 		return err
 	}
-	if err := req.edit(ctx, req.T("start.request_sent", "Unit", path), nil); err != nil {
+	sent, err := f.requests.notify(ctx, jr, unit, path)
+	if err != nil {
 		return err
 	}
-	if err := req.answer(ctx, ""); err != nil {
-		return err
+	key := "start.request_sent"
+	if !sent {
+		key = "start.request_nobody"
 	}
-	f.requests.notify(ctx, jr, unit, path)
-	return nil
+	return req.show(ctx, true, req.T(key, "Unit", path), nil)
 }
 
 // chatMember keeps a member's blocked status current: Telegram
