@@ -30,9 +30,6 @@ func (f *status) features() []Feature {
 
 func (f *status) command(ctx context.Context, req *Request) error {
 	info := f.Status
-	if info == nil {
-		info = &StatusInfo{Version: "dev", Mode: "shell", Started: f.Now()}
-	}
 	webhook := req.T("status.no_webhook")
 	if info.Webhook != nil {
 		if w, err := info.Webhook(ctx); err != nil {
