@@ -12,8 +12,8 @@ import (
 
 // Join requests: people not on the roster ask to join a unit (start.go);
 // the admins of the nearest unit up the tree that has any (or its leaders)
-// get the request with two buttons,
-// and /duyet (/requests) lists the open ones of their scope again.
+// get the request with two buttons, and /duyet (/requests) lists the open
+// ones of their scope again.
 
 type joinRequests struct{ *base }
 
