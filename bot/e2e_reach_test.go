@@ -2,12 +2,15 @@ package bot_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"cnsbot"
 	"cnsbot/internal/telegramtest"
+	"cnsbot/schedule"
 	"cnsbot/storage/sqlite"
 )
 
@@ -177,4 +180,69 @@ func (h *harness) silentRoster(tb testing.TB, unitCode string) int {
 		}
 	}
 	return n
+}
+
+// fakeScheduler records the schedules run now.
+type fakeScheduler struct {
+	mu  sync.Mutex
+	ran []string
+}
+
+func (s *fakeScheduler) RunNow(_ context.Context, name string) (*cnsbot.ScheduleRun, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ran = append(s.ran, name)
+	return &cnsbot.ScheduleRun{Recipients: 7}, nil
+}
+
+func (s *fakeScheduler) Reload() {}
+
+func (s *fakeScheduler) NextRuns(time.Time) map[string]time.Time { return nil }
+
+func (s *fakeScheduler) runs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.ran...)
+}
+
+// /lichnhac describes each schedule in words, and "run now" asks for a
+// confirm naming the schedule before it runs.
+func TestLichnhacHumanAndRunConfirm(t *testing.T) {
+	inLangs(t, func(t *testing.T, lang string) {
+		sched := &fakeScheduler{}
+		h := buildHarness(t, filepath.Join(t.TempDir(), "cnsbot.db"), true, harnessOptions{Scheduler: sched})
+		h.setLocale(t, adminTG, lang)
+		ctx := context.Background()
+		store := sqlite.NewScheduleService(h.db)
+		for _, s := range schedule.DefaultSchedules() {
+			if err := store.UpsertSchedule(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := map[string][]string{
+			"vi": {"Thứ Sáu 16:00 — nhắc các tổ chưa báo cáo", "Thứ Hai 08:00", "Ngày 13 hằng tháng, 16:00", "Hằng ngày 09:00"},
+			"en": {"Friday 16:00 — remind the teams that have not reported", "Monday 08:00", "Day 13 of every month, 16:00", "Every day 09:00"},
+		}[lang]
+		list := h.text(t, adminTG, "/lichnhac")
+		for _, w := range want {
+			if !strings.Contains(list.Text, w) {
+				t.Fatalf("/lichnhac lacks %q:\n%s", w, list.Text)
+			}
+		}
+		if strings.Contains(list.Text, "weekly_missing") || strings.Contains(list.Text, "* * 5") {
+			t.Fatalf("/lichnhac shows ids or cron:\n%s", list.Text)
+		}
+		run := h.t(lang, "lichnhac.run_button", "N", 4)
+		confirm := h.press(t, adminTG, list, run)
+		if n := len(sched.runs()); n != 0 {
+			t.Fatalf("ran %d schedules before the confirm", n)
+		}
+		if !strings.Contains(confirm.Text, want[0]) {
+			t.Fatalf("confirm does not name the schedule: %q", confirm.Text)
+		}
+		h.press(t, adminTG, confirm, h.label(lang, "lichnhac.run_confirm_button"))
+		if got := sched.runs(); len(got) != 1 || got[0] != "weekly_missing" {
+			t.Fatalf("ran %v, want [weekly_missing]", got)
+		}
+	})
 }

@@ -104,6 +104,8 @@ func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
 type harnessOptions struct {
 	Features []handlers.Feature
 	Texts    map[string]map[string]string // language → key → text
+	// Scheduler runs schedules for /lichnhac; nil: none.
+	Scheduler handlers.Scheduler
 }
 
 // buildHarness runs the bot on the database at path, seeding it with the
@@ -159,6 +161,7 @@ func buildHarness(tb testing.TB, path string, seed bool, opts harnessOptions, st
 		Catalog: h.catalog, Sender: b.TG, Now: h.now,
 		Settings:     handlers.Settings{BotUsername: b.Username},
 		OutboxNotify: outbox.Notify,
+		Scheduler:    opts.Scheduler,
 		Extra:        opts.Features,
 	})
 	outbox.OnBatchDone = router.DeliveryReport
