@@ -246,3 +246,47 @@ func TestLichnhacHumanAndRunConfirm(t *testing.T) {
 		}
 	})
 }
+
+// The join search finds villages through their commune, pages through long
+// lists and offers a way out when the unit is not listed.
+func TestJoinSearchPagesAndNotListed(t *testing.T) {
+	inLangs(t, func(t *testing.T, lang string) {
+		h := newDemoHarness(t, lang)
+		const user = 1020
+		in := telegramtest.WithLanguage(lang)
+		say := func(text string) telegramtest.SentMessage {
+			h.do(t, telegramtest.Message(h.ids.Next(), user, user, text, in))
+			return h.last(user)
+		}
+		pressData := func(msg telegramtest.SentMessage, prefix string) telegramtest.SentMessage {
+			for _, d := range msg.CallbackData() {
+				if strings.HasPrefix(d, prefix) {
+					h.do(t, telegramtest.Callback(h.ids.Next(), user, user, int64(msg.MessageID), d, in))
+					return h.last(user)
+				}
+			}
+			t.Fatalf("no %q button on %q (%s)", prefix, msg.Text, msg.ReplyMarkup)
+			return telegramtest.SentMessage{}
+		}
+		h.do(t, telegramtest.Contact(h.ids.Next(), user, user, user, "0987654321", in))
+		say("Lò Văn Páo")
+		first := say("Bản Phố")
+		if !strings.Contains(first.ReplyMarkup, "Xã Bản Phố") || !strings.Contains(first.ReplyMarkup, "join:pg:1:") {
+			t.Fatalf("Bản Phố: %q %s", first.Text, first.ReplyMarkup)
+		}
+		next := pressData(first, "join:pg:1:")
+		if next.ReplyMarkup == first.ReplyMarkup || !strings.Contains(next.ReplyMarkup, "join:pg:0:") {
+			t.Fatalf("page 2: %q %s", next.Text, next.ReplyMarkup)
+		}
+		notListed := pressData(next, "join:none:")
+		if notListed.Text != h.t(lang, "start.unit_not_listed") {
+			t.Fatalf("not listed: %q", notListed.Text)
+		}
+		// They can type again.
+		again := say("Làng Mới Bản Phố")
+		units := again.InlineButtons()
+		if len(units) == 0 || units[0][0].Text != "Thôn Làng Mới, Xã Bản Phố, Huyện Bắc Hà" {
+			t.Fatalf("Làng Mới Bản Phố: %q %s", again.Text, again.ReplyMarkup)
+		}
+	})
+}

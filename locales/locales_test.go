@@ -190,6 +190,8 @@ var sample = map[string]any{
 	"Uncovered":    3,
 	"Unreachable":  "Không nhận được: 5 người chưa đăng ký",
 	"Unregistered": 5,
+	"Page":         2,
+	"Pages":        3,
 }
 
 var (
