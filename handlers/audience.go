@@ -19,6 +19,7 @@ type reach struct {
 	Unregistered int              // on the roster, not on Telegram yet
 	Blocked      int              // blocked the bot
 	Teams        int              // teams with at least one member reached
+	Silent       int              // silent teams looked at (silentTeamReach only)
 }
 
 // add sorts members into the reach; members who left count nowhere.
@@ -104,7 +105,7 @@ func (b *base) silentTeamReach(ctx context.Context, unitID int64, p cnsbot.Perio
 	if err != nil {
 		return nil, err
 	}
-	r := &reach{}
+	r := &reach{Silent: len(res.Silent)}
 	for _, a := range res.Silent {
 		f := cnsbot.MemberFilter{TeamID: a.TeamID}
 		if role != nil {

@@ -137,16 +137,12 @@ func (f *missing) remind(ctx context.Context, req *Request, cb Callback) error {
 	if last, ok := f.reminded.since(key, f.Now()); ok {
 		return req.answer(ctx, req.T("missing.already_reminded", "Time", last.In(f.Location).Format("15:04")))
 	}
-	res, err := f.computeMissing(ctx, unit.ID, p)
-	if err != nil {
-		return err
-	}
 	r, err := f.silentTeamReach(ctx, unit.ID, p, nil)
 	if err != nil {
 		return err
 	}
-	args := []any{"Members", len(r.Members), "Teams", r.Teams, "Silent", len(res.Silent),
-		"Uncovered", len(res.Silent) - r.Teams, "Unreachable", r.unreachable(req)}
+	args := []any{"Members", len(r.Members), "Teams", r.Teams, "Silent", r.Silent,
+		"Uncovered", r.Silent - r.Teams, "Unreachable", r.unreachable(req)}
 	if len(r.Members) == 0 {
 		// Nobody to send to: the text says so and whom to turn to.
 		if confirmed {
