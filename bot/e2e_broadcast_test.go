@@ -139,14 +139,14 @@ func TestLichnhac(t *testing.T) {
 		}
 	}
 	list := h.text(t, demoAdminTG, "/lichnhac")
-	if !strings.Contains(list.Text, "weekly_missing") || !strings.Contains(list.Text, "0 16 * * 5") {
+	if !strings.Contains(list.Text, "Thứ Sáu 16:00 — nhắc các tổ chưa báo cáo") || strings.Contains(list.Text, "weekly_missing") {
 		t.Fatalf("/lichnhac=%q", list.Text)
 	}
-	paused := h.press(t, demoAdminTG, list, "Dừng weekly_missing")
+	paused := h.press(t, demoAdminTG, list, "Dừng số 4")
 	if s, _ := store.FindScheduleByName(ctx, "weekly_missing"); !s.Paused || !strings.Contains(paused.Text, "tạm dừng") {
 		t.Fatalf("not paused: %+v\n%s", s, paused.Text)
 	}
-	h.press(t, demoAdminTG, paused, "Chạy lại weekly_missing")
+	h.press(t, demoAdminTG, paused, "Chạy lại số 4")
 	if s, _ := store.FindScheduleByName(ctx, "weekly_missing"); s.Paused {
 		t.Fatal("not resumed")
 	}

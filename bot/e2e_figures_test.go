@@ -212,7 +212,8 @@ func TestMissingAndRemind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.press(t, bacHaTG, got, "Nhắc ngay")
+	confirm := h.press(t, bacHaTG, got, "Nhắc ngay")
+	h.press(t, bacHaTG, confirm, "Gửi nhắc")
 	h.tg.WaitFor(t, wait, func(s *telegramtest.Server) bool { return len(s.MessagesTo(silent)) == 1 })
 	if n := len(h.tg.MessagesTo(demoMember)); n != 1 { // only the receipt of /bc
 		t.Fatalf("a member whose team reported got %d messages", n)

@@ -104,6 +104,8 @@ func newHarness(tb testing.TB, store ...cnsbot.ConversationStore) *harness {
 type harnessOptions struct {
 	Features []handlers.Feature
 	Texts    map[string]map[string]string // language → key → text
+	// Scheduler runs schedules for /lichnhac; nil: none.
+	Scheduler handlers.Scheduler
 }
 
 // buildHarness runs the bot on the database at path, seeding it with the
@@ -159,6 +161,7 @@ func buildHarness(tb testing.TB, path string, seed bool, opts harnessOptions, st
 		Catalog: h.catalog, Sender: b.TG, Now: h.now,
 		Settings:     handlers.Settings{BotUsername: b.Username},
 		OutboxNotify: outbox.Notify,
+		Scheduler:    opts.Scheduler,
 		Extra:        opts.Features,
 	})
 	outbox.OnBatchDone = router.DeliveryReport
@@ -341,6 +344,8 @@ func TestRegistrationUnknownPhone(t *testing.T) {
 	if !strings.Contains(notice.Text, "Lò Văn Páo") || !strings.Contains(notice.Text, "0987654321") {
 		t.Fatalf("admin notice=%q", notice.Text)
 	}
+	// The person is told after the admins were: what they read is true.
+	h.tg.WaitFor(t, wait, func(s *telegramtest.Server) bool { return len(s.Edits()) > 0 })
 	edits := h.tg.Edits()
 	if len(edits) == 0 || edits[len(edits)-1].Text != h.t("vi", "start.request_sent", "Unit", "Thôn Làng Mới, Xã Bản Phố, Huyện Bắc Hà") {
 		t.Fatalf("edits=%+v, want request_sent", edits)

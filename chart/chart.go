@@ -164,9 +164,31 @@ func (c *Chart) PNG(w io.Writer) error {
 	return nil
 }
 
+// Title lines: a long indicator name goes on a second line rather than
+// being cut ("…dịch vụ công tr…"); only beyond two lines is it cut.
+const (
+	maxTitleLines = 2
+	titleGap      = 6 // between two title lines
+)
+
+// titleLines is the title wrapped to the chart's width.
+func (c *Chart) titleLines(f *faces) []string {
+	return wrapLines(f.title, c.Title, Width-2*margin, maxTitleLines)
+}
+
 // Height returns the height in pixels of the chart's image.
 func (c *Chart) Height() int {
-	h := margin + titleSize + 10
+	lines := 1
+	if f, err := newFaces(); err == nil {
+		lines = max(len(c.titleLines(f)), 1)
+		f.close()
+	}
+	return c.height(lines)
+}
+
+// height is the image's height with the title on n lines.
+func (c *Chart) height(n int) int {
+	h := margin + n*titleSize + (n-1)*titleGap + 10
 	if c.Subtitle != "" {
 		h += subtitleSize + 10
 	}
@@ -187,13 +209,19 @@ func (c *Chart) Draw() (*image.RGBA, error) {
 	defer faces.close()
 	lang := locales.Normalize(c.Lang)
 
-	img := image.NewRGBA(image.Rect(0, 0, Width, c.Height()))
+	title := c.titleLines(faces)
+	img := image.NewRGBA(image.Rect(0, 0, Width, c.height(max(len(title), 1))))
 	draw.Draw(img, img.Bounds(), image.NewUniform(background), image.Point{}, draw.Src)
 	p := &painter{img: img}
 
 	// Title, subtitle and legend.
 	y := margin
-	p.text(faces.title, ink, margin, y, fit(faces.title, c.Title, Width-2*margin))
+	for i, line := range title {
+		if i > 0 {
+			y += titleSize + titleGap
+		}
+		p.text(faces.title, ink, margin, y, line)
+	}
 	y += titleSize + 10
 	if c.Subtitle != "" {
 		p.text(faces.subtitle, muted, margin, y, fit(faces.subtitle, c.Subtitle, Width-2*margin))
@@ -380,6 +408,27 @@ func fit(face font.Face, s string, width int) string {
 		}
 	}
 	return strings.TrimRight(string(r[:lo]), " ,;:-–—") + "…"
+}
+
+// wrapLines breaks s at spaces into at most n lines that each fit width,
+// the last one cut with "…" when the text goes on beyond it. A single word
+// wider than width is cut too.
+func wrapLines(face font.Face, s string, width, n int) []string {
+	words := strings.Fields(norm.NFC.String(s))
+	var lines []string
+	for len(words) > 0 && len(lines) < n {
+		if len(lines) == n-1 {
+			lines = append(lines, fit(face, strings.Join(words, " "), width))
+			break
+		}
+		k := 1
+		for k < len(words) && measure(face, strings.Join(words[:k+1], " ")) <= width {
+			k++
+		}
+		lines = append(lines, fit(face, strings.Join(words[:k], " "), width))
+		words = words[k:]
+	}
+	return lines
 }
 
 // The fonts are parsed once; faces are made per drawing because an

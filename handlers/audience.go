@@ -11,35 +11,79 @@ import (
 // reachable in a unit's subtree, which teams are silent in a period, and
 // queueing one message per member through the outbox.
 
+// reach is who an audience is: the members a message through the bot
+// reaches, and how many on the roster it cannot (never registered on
+// Telegram, or blocked the bot), so that nobody believes a silent zero.
+type reach struct {
+	Members      []*cnsbot.Member // active and registered: they get it
+	Unregistered int              // on the roster, not on Telegram yet
+	Blocked      int              // blocked the bot
+	Teams        int              // teams with at least one member reached
+	Silent       int              // silent teams looked at (silentTeamReach only)
+}
+
+// add sorts members into the reach; members who left count nowhere.
+func (r *reach) add(ms []*cnsbot.Member) {
+	teams := map[int64]bool{}
+	for _, m := range r.Members {
+		teams[m.TeamID] = true
+	}
+	for _, m := range ms {
+		switch {
+		case m.Status == cnsbot.StatusLeft:
+		case m.Status == cnsbot.StatusBlocked:
+			r.Blocked++
+		case m.Status == cnsbot.StatusActive && m.TelegramID != 0:
+			r.Members = append(r.Members, m)
+			if m.TeamID != 0 && !teams[m.TeamID] {
+				teams[m.TeamID] = true
+				r.Teams++
+			}
+		default:
+			r.Unregistered++
+		}
+	}
+}
+
+// unreachable says in the request's language whom the reach misses.
+func (r *reach) unreachable(req *Request) string {
+	return req.T("reach.unreachable", "Unregistered", r.Unregistered, "Blocked", r.Blocked)
+}
+
 // recipients returns the reachable members of an audience in a unit's
 // subtree.
 func (b *base) recipients(ctx context.Context, unitID int64, audience string) ([]*cnsbot.Member, error) {
-	var out []*cnsbot.Member
+	r, err := b.audienceReach(ctx, unitID, audience)
+	if err != nil {
+		return nil, err
+	}
+	return r.Members, nil
+}
+
+// audienceReach is the reach of an audience in a unit's subtree.
+func (b *base) audienceReach(ctx context.Context, unitID int64, audience string) (*reach, error) {
+	r := &reach{}
 	add := func(f cnsbot.MemberFilter) error {
-		f.UnitID, f.Status = unitID, cnsbot.StatusActive
+		f.UnitID = unitID
 		ms, _, err := b.Members.FindMembers(ctx, f)
 		if err != nil {
 			return fmt.Errorf("find audience: %w", err)
 		}
-		for _, m := range ms {
-			if m.TelegramID != 0 {
-				out = append(out, m)
-			}
-		}
+		r.add(ms)
 		return nil
 	}
 	switch audience {
 	case bcAll:
-		return out, add(cnsbot.MemberFilter{})
+		return r, add(cnsbot.MemberFilter{})
 	case bcLeads:
-		return out, add(cnsbot.MemberFilter{Role: cnsbot.RoleTeamLead})
+		return r, add(cnsbot.MemberFilter{Role: cnsbot.RoleTeamLead})
 	case bcLeaders:
 		if err := add(cnsbot.MemberFilter{Role: cnsbot.RoleLeader}); err != nil {
 			return nil, err
 		}
-		return out, add(cnsbot.MemberFilter{Role: cnsbot.RoleAdmin})
+		return r, add(cnsbot.MemberFilter{Role: cnsbot.RoleAdmin})
 	case bcSilent:
-		return b.silentTeamMembers(ctx, unitID, cnsbot.PeriodOf(cnsbot.PeriodWeek, b.today()), nil)
+		return b.silentTeamReach(ctx, unitID, cnsbot.PeriodOf(cnsbot.PeriodWeek, b.today()), nil)
 	}
 	return nil, cnsbot.Errorf(cnsbot.EINVALID, "error.stale_button")
 }
@@ -47,13 +91,23 @@ func (b *base) recipients(ctx context.Context, unitID int64, audience string) ([
 // silentTeamMembers returns the reachable members of the teams with no
 // report in p, optionally only those of a role.
 func (b *base) silentTeamMembers(ctx context.Context, unitID int64, p cnsbot.Period, role *cnsbot.Role) ([]*cnsbot.Member, error) {
+	r, err := b.silentTeamReach(ctx, unitID, p, role)
+	if err != nil {
+		return nil, err
+	}
+	return r.Members, nil
+}
+
+// silentTeamReach is the reach of the members of the teams with no report
+// in p, optionally only those of a role.
+func (b *base) silentTeamReach(ctx context.Context, unitID int64, p cnsbot.Period, role *cnsbot.Role) (*reach, error) {
 	res, err := b.computeMissing(ctx, unitID, p)
 	if err != nil {
 		return nil, err
 	}
-	var out []*cnsbot.Member
+	r := &reach{Silent: len(res.Silent)}
 	for _, a := range res.Silent {
-		f := cnsbot.MemberFilter{TeamID: a.TeamID, Status: cnsbot.StatusActive}
+		f := cnsbot.MemberFilter{TeamID: a.TeamID}
 		if role != nil {
 			f.Role = *role
 		}
@@ -61,13 +115,9 @@ func (b *base) silentTeamMembers(ctx context.Context, unitID int64, p cnsbot.Per
 		if err != nil {
 			return nil, fmt.Errorf("find members of team %d: %w", a.TeamID, err)
 		}
-		for _, m := range ms {
-			if m.TelegramID != 0 {
-				out = append(out, m)
-			}
-		}
+		r.add(ms)
 	}
-	return out, nil
+	return r, nil
 }
 
 // computeMissing counts the teams of a unit's subtree that reported in p,

@@ -122,10 +122,11 @@ func (f *broadcasts) button(ctx context.Context, req *Request, cb Callback) erro
 	if c.Step != stepAudience {
 		return req.staleButton(ctx)
 	}
-	ms, err := f.recipients(ctx, req.member.UnitID, cb.Action)
+	r, err := f.audienceReach(ctx, req.member.UnitID, cb.Action)
 	if err != nil {
 		return err
 	}
+	ms := r.Members
 	d.Audience = cb.Action
 	draft, _ := json.Marshal(d)
 	c.Step, c.Draft = stepConfirm, draft
@@ -133,7 +134,7 @@ func (f *broadcasts) button(ctx context.Context, req *Request, cb Callback) erro
 		return err
 	}
 	preview := req.T("broadcast.preview", "Audience", req.T("broadcast.audience_"+d.Audience), "Count", len(ms),
-		"Message", f.announcement(req.lang, req.member, d.Text))
+		"Unreachable", r.unreachable(req), "Message", f.announcement(req.lang, req.member, d.Text))
 	kb := inlineKeyboard([]models.InlineKeyboardButton{
 		button(req.T("broadcast.send_button", "Count", len(ms)), Callback{Feature: prefixBroadcast, Action: "send", Version: c.Version}.String()),
 		button(req.T("common.cancel_button"), Callback{Feature: prefixBroadcast, Action: "cancel", Version: c.Version}.String()),

@@ -75,7 +75,8 @@ type Deps struct {
 	// Scheduler runs, reloads and lists schedules for /lichnhac; nil where
 	// no scheduler runs.
 	Scheduler Scheduler
-	// Status describes the process for /trangthai.
+	// Status describes the process for /trangthai; nil: a development
+	// build started now. A zero Started is the time NewRouter ran.
 	Status *StatusInfo
 	// Extra features are registered after the built-in ones, in order.
 	Extra []Feature
@@ -135,6 +136,17 @@ func newBase(d Deps) *base {
 		s.Thresholds = def.Thresholds
 	}
 	d.Settings = s
+	// Uptime is measured on the features' own clock, from their
+	// construction when the process did not say when it started: a start
+	// taken at each /trangthai would always read 0s.
+	if d.Status == nil {
+		d.Status = &StatusInfo{Version: "dev", Mode: "shell"}
+	}
+	if d.Status.Started.IsZero() {
+		st := *d.Status
+		st.Started = d.Now()
+		d.Status = &st
+	}
 	return &base{Deps: d, Settings: s, table: newTable(), units: &unitIndex{}, activities: &activitySet{}, asker: &askSet{}}
 }
 

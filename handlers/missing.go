@@ -134,11 +134,17 @@ type reminded struct {
 
 const remindAgainAfter = time.Hour
 
-// remind queues a reminder to every reachable member of the teams
-// still silent for the period ("rem:PERIOD:UNIT"). Leaders and admins only,
-// inside their scope.
+// remindConfirm marks the confirm button's action: "rem:yPERIOD:UNIT".
+const remindConfirm = "y"
+
+// remind is the button under /chuabaocao ("rem:PERIOD:UNIT"): it shows
+// how many members of the silent teams a reminder reaches and how many it
+// cannot, and asks for a confirm ("rem:yPERIOD:UNIT") that queues it.
+// Leaders and admins only, inside their scope; nothing is sent twice
+// within remindAgainAfter.
 func (f *missing) remind(ctx context.Context, req *Request, cb Callback) error {
-	p, err := cnsbot.ParsePeriodCode(cb.Action)
+	code, confirmed := strings.CutPrefix(cb.Action, remindConfirm)
+	p, err := cnsbot.ParsePeriodCode(code)
 	if err != nil {
 		return req.staleButton(ctx)
 	}
@@ -147,29 +153,62 @@ func (f *missing) remind(ctx context.Context, req *Request, cb Callback) error {
 		return err
 	}
 	key := fmt.Sprintf("%d|%s", unit.ID, p.Code())
-	now := f.Now()
-	f.reminded.mu.Lock()
-	if f.reminded.at == nil {
-		f.reminded.at = make(map[string]time.Time)
-	}
-	if last, ok := f.reminded.at[key]; ok && now.Sub(last) < remindAgainAfter {
-		f.reminded.mu.Unlock()
+	if last, ok := f.reminded.since(key, f.Now()); ok {
 		return req.answer(ctx, req.T("missing.already_reminded", "Time", last.In(f.Location).Format("15:04")))
 	}
-	f.reminded.at[key] = now
-	f.reminded.mu.Unlock()
-
-	ms, err := f.silentTeamMembers(ctx, unit.ID, p, nil)
+	r, err := f.silentTeamReach(ctx, unit.ID, p, nil)
 	if err != nil {
 		return err
 	}
-	teams := map[int64]bool{}
-	for _, m := range ms {
-		teams[m.TeamID] = true
+	args := []any{"Members", len(r.Members), "Teams", r.Teams, "Silent", r.Silent,
+		"Uncovered", r.Silent - r.Teams, "Unreachable", r.unreachable(req)}
+	if len(r.Members) == 0 {
+		// Nobody to send to: the text says so and whom to turn to.
+		if confirmed {
+			return req.show(ctx, true, req.T("missing.remind_nobody", args...), nil)
+		}
+		if err := req.Reply(ctx, req.T("missing.remind_nobody", args...), nil); err != nil {
+			return err
+		}
+		return req.answer(ctx, "")
+	}
+	if !confirmed {
+		kb := inlineKeyboard([]models.InlineKeyboardButton{button(req.T("missing.remind_confirm_button", "Count", len(r.Members)),
+			Callback{Feature: prefixRemind, Action: remindConfirm + p.Code(), ID: unit.ID}.String())})
+		if err := req.Reply(ctx, req.T("missing.remind_confirm", args...), kb); err != nil {
+			return err
+		}
+		return req.answer(ctx, "")
+	}
+	if last, ok := f.reminded.mark(key, f.Now()); ok {
+		return req.answer(ctx, req.T("missing.already_reminded", "Time", last.In(f.Location).Format("15:04")))
 	}
 	title := req.T("missing.remind_title", "Unit", unit.DisplayName())
-	if _, err := f.queueReminders(ctx, "reminder", title, req.member.ID, req.ChatID, req.lang, ms, p); err != nil {
+	if _, err := f.queueReminders(ctx, "reminder", title, req.member.ID, req.ChatID, req.lang, r.Members, p); err != nil {
 		return err
 	}
-	return req.answer(ctx, req.T("missing.reminding", "Members", len(ms), "Teams", len(teams)))
+	return req.show(ctx, true, req.T("missing.reminding", args...), nil)
+}
+
+// since returns when key was last reminded, if within remindAgainAfter.
+func (r *reminded) since(key string, now time.Time) (time.Time, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	last, ok := r.at[key]
+	return last, ok && now.Sub(last) < remindAgainAfter
+}
+
+// mark records a reminder of key now, unless one was sent within
+// remindAgainAfter: then it returns that one's time and true.
+func (r *reminded) mark(key string, now time.Time) (time.Time, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if last, ok := r.at[key]; ok && now.Sub(last) < remindAgainAfter {
+		return last, true
+	}
+	if r.at == nil {
+		r.at = make(map[string]time.Time)
+	}
+	r.at[key] = now
+	return time.Time{}, false
 }

@@ -11,8 +11,9 @@ import (
 )
 
 // Join requests: people not on the roster ask to join a unit (start.go);
-// the admins and leaders of that unit get the request with two buttons,
-// and /duyet (/requests) lists the open ones of their scope again.
+// the admins of the nearest unit up the tree that has any (or its leaders)
+// get the request with two buttons, and /duyet (/requests) lists the open
+// ones of their scope again.
 
 type joinRequests struct{ *base }
 
@@ -21,25 +22,34 @@ func (f *joinRequests) features() []Feature {
 		Command: f.pending, Prefix: prefixJoin, Actions: []string{"ok", "no"}, Button: f.decide}}
 }
 
-// notify sends the join request to the admins of its unit. The request
-// is already saved: a failed notice is logged, and the admins still see the
-// request when they look.
-func (f *joinRequests) notify(ctx context.Context, jr *cnsbot.JoinRequest, unit *cnsbot.Unit, path string) {
-	admins, err := f.Members.FindAdminsForUnit(ctx, unit.ID)
+// notify sends the join request up the tree: to the admins of the nearest
+// unit at or above its unit that has any (its leaders where no admin is
+// registered anywhere above), and on to the next unit up when none of them
+// could be reached. It reports whether anyone got it, so that the person
+// asking is never told it was sent when it was not. The request is already
+// saved: admins who register later see it in /duyet.
+func (f *joinRequests) notify(ctx context.Context, jr *cnsbot.JoinRequest, unit *cnsbot.Unit, path string) (bool, error) {
+	admins, err := f.Members.FindAdminsForUnit(ctx, jr.UnitID)
 	if err != nil {
-		f.Logger.Error("find admins for join request", cnsbot.LogJoinRequestID, jr.ID, cnsbot.LogError, err)
-		return
+		return false, fmt.Errorf("find admins for join request %d: %w", jr.ID, err)
 	}
-	if len(admins) == 0 {
-		f.Logger.Warn("no admin to approve join request", cnsbot.LogJoinRequestID, jr.ID, cnsbot.LogUnit, unit.Code)
-		return
-	}
-	for _, a := range admins {
+	sent := false
+	for i, a := range admins {
+		// Nearest first: stop at the first unit where someone got it.
+		if sent && a.UnitID != admins[i-1].UnitID {
+			break
+		}
 		text, kb := f.notice(f.memberLang(a), jr, path)
 		if err := f.send(ctx, a.TelegramID, text, kb); err != nil {
 			f.Logger.Warn("notify admin of join request", cnsbot.LogJoinRequestID, jr.ID, cnsbot.LogMemberID, a.ID, cnsbot.LogError, err)
+			continue
 		}
+		sent = true
 	}
+	if !sent {
+		f.Logger.Warn("no admin to approve join request", cnsbot.LogJoinRequestID, jr.ID, cnsbot.LogUnit, unit.Code)
+	}
+	return sent, nil
 }
 
 // notice is a join request as an admin sees it, with its two buttons.

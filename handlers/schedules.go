@@ -243,8 +243,8 @@ func (f *schedules) digest(ctx context.Context, m *cnsbot.Member, day time.Time)
 
 func (f *schedules) command(ctx context.Context, req *Request) error { return f.list(ctx, req, false) }
 
-// list lists the schedules for admins, with buttons to pause, resume and
-// run each now.
+// list lists the schedules for admins in words, numbered, with buttons to
+// pause, resume and run each now.
 func (f *schedules) list(ctx context.Context, req *Request, edit bool) error {
 	ss, err := f.Schedules.FindSchedules(ctx)
 	if err != nil {
@@ -257,38 +257,50 @@ func (f *schedules) list(ctx context.Context, req *Request, edit bool) error {
 	var b strings.Builder
 	b.WriteString(req.T("lichnhac.header"))
 	var rows [][]models.InlineKeyboardButton
-	for _, s := range ss {
+	for i, s := range ss {
+		n := i + 1
 		at := ""
 		if t, ok := next[s.Name]; ok && !s.Paused {
 			at = t.In(f.Location).Format("15:04 02/01/2006")
 		}
-		b.WriteString("\n" + req.T("lichnhac.line", "Name", s.Name, "Cron", s.Cron, "Audience", req.T("audience."+s.Audience),
-			"Paused", s.Paused, "Next", at))
+		b.WriteString("\n" + req.T("lichnhac.line", "N", n, "Name", req.describeSchedule(s), "Paused", s.Paused, "Next", at))
 		toggle := Callback{Feature: prefixSchedules, Action: "p", ID: s.ID}
-		label := req.T("lichnhac.pause_button", "Name", s.Name)
+		label := req.T("lichnhac.pause_button", "N", n)
 		if s.Paused {
-			toggle.Action, label = "r", req.T("lichnhac.resume_button", "Name", s.Name)
+			toggle.Action, label = "r", req.T("lichnhac.resume_button", "N", n)
 		}
-		rows = append(rows, []models.InlineKeyboardButton{
-			button(label, toggle.String()),
-			button(req.T("lichnhac.run_button"), Callback{Feature: prefixSchedules, Action: "n", ID: s.ID}.String()),
-		})
+		row := []models.InlineKeyboardButton{button(label, toggle.String())}
+		if f.Scheduler != nil {
+			row = append(row, button(req.T("lichnhac.run_button", "N", n), Callback{Feature: prefixSchedules, Action: "n", ID: s.ID}.String()))
+		}
+		rows = append(rows, row)
 	}
 	if runs, err := f.Schedules.LastRuns(ctx, 5); err == nil && len(runs) > 0 {
-		names := map[int64]string{}
-		for _, s := range ss {
-			names[s.ID] = s.Name
-		}
 		b.WriteString("\n\n" + req.T("lichnhac.runs_header"))
-		for _, run := range runs {
-			b.WriteString("\n" + req.T("lichnhac.run_line", "Name", names[run.ScheduleID],
-				"At", run.StartedAt.In(f.Location).Format("15:04 02/01"), "Count", run.Recipients, "Error", run.Error != ""))
+		for _, line := range req.runLines(ss, runs, f.Location) {
+			b.WriteString("\n" + line)
 		}
 	}
 	return req.show(ctx, edit, b.String(), inlineKeyboard(rows...))
 }
 
-// button: "lich:p:ID" pause, "lich:r:ID" resume, "lich:n:ID" run now.
+// runLines are the recent runs of schedules, each named in words.
+func (req *Request) runLines(ss []*cnsbot.Schedule, runs []*cnsbot.ScheduleRun, loc *time.Location) []string {
+	names := map[int64]string{}
+	for _, s := range ss {
+		names[s.ID] = req.describeSchedule(s)
+	}
+	lines := make([]string, 0, len(runs))
+	for _, run := range runs {
+		lines = append(lines, req.T("lichnhac.run_line", "Name", names[run.ScheduleID],
+			"At", run.StartedAt.In(loc).Format("15:04 02/01"), "Count", run.Recipients, "Error", run.Error != ""))
+	}
+	return lines
+}
+
+// button: "lich:p:ID" pause, "lich:r:ID" resume, "lich:n:ID" run now —
+// which asks "lich:y:ID" to confirm, naming the schedule, or "lich:l:ID"
+// to go back to the list.
 func (f *schedules) button(ctx context.Context, req *Request, cb Callback) error {
 	ss, err := f.Schedules.FindSchedules(ctx)
 	if err != nil {
@@ -312,7 +324,18 @@ func (f *schedules) button(ctx context.Context, req *Request, cb Callback) error
 			f.Scheduler.Reload()
 		}
 		return f.list(ctx, req, true)
+	case "l":
+		return f.list(ctx, req, true)
 	case "n":
+		if f.Scheduler == nil {
+			return req.staleButton(ctx)
+		}
+		kb := inlineKeyboard([]models.InlineKeyboardButton{
+			button(req.T("lichnhac.run_confirm_button"), Callback{Feature: prefixSchedules, Action: "y", ID: s.ID}.String()),
+			button(req.T("common.back_button"), Callback{Feature: prefixSchedules, Action: "l", ID: s.ID}.String()),
+		})
+		return req.show(ctx, true, req.T("lichnhac.run_confirm", "Name", req.describeSchedule(s)), kb)
+	case "y":
 		if f.Scheduler == nil {
 			return req.staleButton(ctx)
 		}
@@ -320,7 +343,7 @@ func (f *schedules) button(ctx context.Context, req *Request, cb Callback) error
 		if err != nil {
 			return fmt.Errorf("run schedule %s: %w", s.Name, err)
 		}
-		return req.answer(ctx, req.T("lichnhac.ran", "Name", s.Name, "Count", run.Recipients))
+		return req.show(ctx, true, req.T("lichnhac.ran", "Name", req.describeSchedule(s), "Count", run.Recipients), nil)
 	}
 	return req.staleButton(ctx)
 }

@@ -30,13 +30,14 @@ type registration struct {
 
 func (f *registration) features() []Feature {
 	return []Feature{{Name: "start", Public: true, Help: "help.cmd_start", Section: HelpBasics, Command: f.start,
-		Prefix: prefixJoin, Actions: []string{"unit"}, Button: f.chooseUnit}}
+		Prefix: prefixJoin, Actions: []string{"unit", "pg", "none"}, Button: f.joinButton}}
 }
 
 // joinDraft is what an unknown person told us so far.
 type joinDraft struct {
 	Phone string `json:"phone"`
 	Name  string `json:"name,omitempty"`
+	Query string `json:"q,omitempty"` // the unit search whose pages the buttons turn
 }
 
 // start handles /start: a registered user's profile, a deep-link invite
@@ -204,34 +205,68 @@ func plausibleName(s string) bool {
 	return false
 }
 
-// maxUnitChoices is how many matching units are offered as buttons.
+// maxUnitChoices is how many matching units one page of buttons offers.
 const maxUnitChoices = 8
 
-// joinUnit searches the unit the person says they belong to.
+// joinUnit searches the unit the person says they belong to and shows the
+// first page of what it found.
 func (f *registration) joinUnit(ctx context.Context, req *Request, text string) error {
-	query := strings.TrimSpace(text)
-	units, err := f.units.search(ctx, f.Units, query, maxUnitChoices)
+	query := strings.Join(strings.Fields(text), " ")
+	units, err := f.units.search(ctx, f.Units, query, 0)
 	if err != nil {
 		return err
 	}
 	if len(units) == 0 {
 		return req.Reply(ctx, req.T("start.unit_none", "Query", query), nil)
 	}
+	var d joinDraft
+	if err := json.Unmarshal(req.conv.Draft, &d); err != nil {
+		return fmt.Errorf("decode join draft: %w", err)
+	}
+	d.Query = query
+	req.conv.Draft, _ = json.Marshal(d)
 	// Re-save so the buttons carry the version they were drawn for.
 	if err := req.saveConversation(ctx, req.conv); err != nil {
 		return err
 	}
-	rows := make([][]models.InlineKeyboardButton, 0, len(units))
-	for _, u := range units {
-		cb := Callback{Feature: prefixJoin, Action: "unit", ID: u.unit.ID, Version: req.conv.Version}
-		rows = append(rows, []models.InlineKeyboardButton{button(u.label, cb.String())})
-	}
-	return req.Reply(ctx, req.T("start.unit_choices", "Query", query), inlineKeyboard(rows...))
+	text, kb := f.unitPage(req, query, units, 0)
+	return req.Reply(ctx, text, kb)
 }
 
-// chooseUnit files the join request for the chosen unit and tells the
-// admins of that unit.
-func (f *registration) chooseUnit(ctx context.Context, req *Request, cb Callback) error {
+// unitPage is one page of the units found, a button each, with buttons to
+// turn the page and one for "my unit is not in the list".
+func (f *registration) unitPage(req *Request, query string, units []unitMatch, page int) (string, models.ReplyMarkup) {
+	pages := (len(units) + maxUnitChoices - 1) / maxUnitChoices
+	page = min(max(page, 0), pages-1)
+	v := req.conv.Version
+	var rows [][]models.InlineKeyboardButton
+	for _, u := range units[page*maxUnitChoices : min((page+1)*maxUnitChoices, len(units))] {
+		cb := Callback{Feature: prefixJoin, Action: "unit", ID: u.unit.ID, Version: v}
+		rows = append(rows, []models.InlineKeyboardButton{button(u.label, cb.String())})
+	}
+	var nav []models.InlineKeyboardButton
+	if page > 0 {
+		nav = append(nav, button(req.T("start.unit_prev_button"), Callback{Feature: prefixJoin, Action: "pg", ID: int64(page - 1), Version: v}.String()))
+	}
+	if page < pages-1 {
+		nav = append(nav, button(req.T("start.unit_next_button"), Callback{Feature: prefixJoin, Action: "pg", ID: int64(page + 1), Version: v}.String()))
+	}
+	if len(nav) > 0 {
+		rows = append(rows, nav)
+	}
+	rows = append(rows, []models.InlineKeyboardButton{
+		button(req.T("start.unit_not_listed_button"), Callback{Feature: prefixJoin, Action: "none", Version: v}.String()),
+	})
+	text := req.T("start.unit_choices", "Query", query)
+	if pages > 1 {
+		text += "\n" + req.T("start.unit_page", "Page", page+1, "Pages", pages, "Count", len(units))
+	}
+	return text, inlineKeyboard(rows...)
+}
+
+// joinButton handles the buttons under the units found: a unit, a page,
+// or "not in the list".
+func (f *registration) joinButton(ctx context.Context, req *Request, cb Callback) error {
 	if req.member != nil {
 		return req.staleButton(ctx)
 	}
@@ -245,6 +280,26 @@ func (f *registration) chooseUnit(ctx context.Context, req *Request, cb Callback
 	if err := json.Unmarshal(c.Draft, &d); err != nil {
 		return fmt.Errorf("decode join draft: %w", err)
 	}
+	switch cb.Action {
+	case "pg":
+		units, err := f.units.search(ctx, f.Units, d.Query, 0)
+		if err != nil {
+			return err
+		} else if len(units) == 0 {
+			return req.staleButton(ctx)
+		}
+		text, kb := f.unitPage(req, d.Query, units, int(cb.ID))
+		return req.show(ctx, true, text, kb)
+	case "none":
+		// The step stays: what they type next is searched again.
+		return req.show(ctx, true, req.T("start.unit_not_listed"), nil)
+	}
+	return f.chooseUnit(ctx, req, cb, d)
+}
+
+// chooseUnit files the join request for the chosen unit and sends it up
+// the tree to whoever can approve it.
+func (f *registration) chooseUnit(ctx context.Context, req *Request, cb Callback, d joinDraft) error {
 	unit, err := f.Units.FindUnitByID(ctx, cb.ID)
 	if cnsbot.IsNotFound(err) {
 		return req.staleButton(ctx)
@@ -265,14 +320,15 @@ func (f *registration) chooseUnit(ctx context.Context, req *Request, cb Callback
 	if err != nil {
 		return err
 	}
-	if err := req.edit(ctx, req.T("start.request_sent", "Unit", path), nil); err != nil {
+	sent, err := f.requests.notify(ctx, jr, unit, path)
+	if err != nil {
 		return err
 	}
-	if err := req.answer(ctx, ""); err != nil {
-		return err
+	key := "start.request_sent"
+	if !sent {
+		key = "start.request_nobody"
 	}
-	f.requests.notify(ctx, jr, unit, path)
-	return nil
+	return req.show(ctx, true, req.T(key, "Unit", path), nil)
 }
 
 // chatMember keeps a member's blocked status current: Telegram

@@ -30,9 +30,6 @@ func (f *status) features() []Feature {
 
 func (f *status) command(ctx context.Context, req *Request) error {
 	info := f.Status
-	if info == nil {
-		info = &StatusInfo{Version: "dev", Mode: "shell", Started: f.Now()}
-	}
 	webhook := req.T("status.no_webhook")
 	if info.Webhook != nil {
 		if w, err := info.Webhook(ctx); err != nil {
@@ -52,16 +49,8 @@ func (f *status) command(ctx context.Context, req *Request) error {
 	}
 	var runs []string
 	if rs, err := f.Schedules.LastRuns(ctx, 5); err == nil {
-		names := map[int64]string{}
-		if ss, err := f.Schedules.FindSchedules(ctx); err == nil {
-			for _, s := range ss {
-				names[s.ID] = s.Name
-			}
-		}
-		for _, run := range rs {
-			runs = append(runs, req.T("lichnhac.run_line", "Name", names[run.ScheduleID],
-				"At", run.StartedAt.In(f.Location).Format("15:04 02/01"), "Count", run.Recipients, "Error", run.Error != ""))
-		}
+		ss, _ := f.Schedules.FindSchedules(ctx)
+		runs = req.runLines(ss, rs, f.Location)
 	}
 	uptime := f.Now().Sub(info.Started).Round(time.Second)
 	return req.Reply(ctx, req.T("status.text", "Version", info.Version, "Uptime", uptime.String(), "Mode", info.Mode,

@@ -3,10 +3,12 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"cnsbot"
 	"cnsbot/textvi"
@@ -19,17 +21,18 @@ type unitIndex struct {
 	loaded  time.Time
 	entries []unitEntry
 	byID    map[int64]*cnsbot.Unit
+	words   map[int64]map[string]bool // by unit id
 }
 
 type unitEntry struct {
-	unit *cnsbot.Unit
-	key  string // folded name without its type word
+	unit  *cnsbot.Unit
+	words map[string]bool // folded words of its name and full name, type word included
 }
 
 type unitMatch struct {
 	unit  *cnsbot.Unit
 	label string
-	score int
+	score int // query words found in the unit's own name
 }
 
 // unitIndexTTL is how long the index is trusted before it is read again.
@@ -47,21 +50,80 @@ func (ix *unitIndex) load(ctx context.Context, svc cnsbot.UnitService) error {
 	}
 	ix.entries = make([]unitEntry, 0, len(units))
 	ix.byID = make(map[int64]*cnsbot.Unit, len(units))
+	ix.words = make(map[int64]map[string]bool, len(units))
 	for _, u := range units {
 		ix.byID[u.ID] = u
-		ix.entries = append(ix.entries, unitEntry{unit: u, key: textvi.StripUnitType(textvi.Fold(u.Name))})
+		words := map[string]bool{}
+		for _, w := range foldedWords(u.Name + " " + u.FullName) {
+			words[w] = true
+		}
+		ix.words[u.ID] = words
+		ix.entries = append(ix.entries, unitEntry{unit: u, words: words})
 	}
 	ix.loaded = time.Now()
 	return nil
 }
 
-// search returns up to limit units whose name matches query, exact names
-// first, then names starting with it, then names containing it; lower levels
-// (villages) before higher ones at equal score. Labels name the parent so
-// that two villages called "Bản Phố" can be told apart.
+// foldedWords splits folded text into words of letters and digits.
+func foldedWords(s string) []string {
+	return strings.FieldsFunc(textvi.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// unitHints are the type words that tie the words after them to a unit of
+// one level: "xã Bản Phố" is a commune named Bản Phố, so its villages match
+// and a village called Bản Phố elsewhere does not. "bản" and "làng" are
+// left out: they also begin names ("Bản Phố", "Làng Mới").
+var unitHints = []struct {
+	words []string
+	level string
+}{
+	{[]string{"to", "dan", "pho"}, "village"}, {[]string{"thi", "tran"}, "commune"},
+	{[]string{"thi", "xa"}, "district"}, {[]string{"thanh", "pho"}, "district"},
+	{[]string{"tdp"}, "village"}, {[]string{"thon"}, "village"}, {[]string{"xa"}, "commune"},
+	{[]string{"phuong"}, "commune"}, {[]string{"huyen"}, "district"}, {[]string{"quan"}, "district"},
+	{[]string{"tp"}, "district"}, {[]string{"tinh"}, "province"},
+}
+
+// querySegment is a run of query words, tied to a level when a type word
+// came before them.
+type querySegment struct {
+	level string
+	words []string
+}
+
+// parseUnitQuery splits a query at its type words.
+func parseUnitQuery(words []string) []querySegment {
+	segs := []querySegment{{}}
+	for i := 0; i < len(words); {
+		hinted := false
+		for _, h := range unitHints {
+			if n := len(h.words); i+n <= len(words) && slices.Equal(words[i:i+n], h.words) {
+				segs = append(segs, querySegment{level: h.level})
+				i += n
+				hinted = true
+				break
+			}
+		}
+		if !hinted {
+			segs[len(segs)-1].words = append(segs[len(segs)-1].words, words[i])
+			i++
+		}
+	}
+	return segs
+}
+
+// search returns the units a person may mean by query, at most limit
+// (limit ≤ 0: all). Every word must be in the name of the unit or of one of
+// its ancestors ("Làng Mới Bản Phố" is the village Làng Mới of the commune
+// Bản Phố); words after a type word must all be in one unit of that level.
+// When that finds nothing the type words are dropped and the rest tried
+// again. Results come grouped under the unit that best matches the query
+// itself, shallowest first — "Bản Phố" gives Xã Bản Phố, then its
+// villages, then the villages named Bản Phố elsewhere. Labels name the
+// parents so that two villages called "Làng Mới" can be told apart.
 func (ix *unitIndex) search(ctx context.Context, svc cnsbot.UnitService, query string, limit int) ([]unitMatch, error) {
-	q := textvi.StripUnitType(textvi.Fold(query))
-	if q == "" {
+	words := foldedWords(query)
+	if len(words) == 0 {
 		return nil, nil
 	}
 	if err := ix.load(ctx, svc); err != nil {
@@ -69,36 +131,118 @@ func (ix *unitIndex) search(ctx context.Context, svc cnsbot.UnitService, query s
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	var out []unitMatch
-	for _, e := range ix.entries {
-		score := 0
-		switch {
-		case e.key == q:
-			score = 3
-		case strings.HasPrefix(e.key, q+" ") || strings.HasPrefix(e.key, q):
-			score = 2
-		case strings.Contains(e.key, " "+q) || strings.Contains(e.key, q):
-			score = 1
-		default:
-			continue
+	segs := parseUnitQuery(words)
+	out := ix.matchLocked(words, segs)
+	if len(out) == 0 && len(segs) > 1 {
+		var free []string
+		for _, s := range segs {
+			free = append(free, s.words...)
 		}
-		// Two ancestors below the root tell apart the many "Làng Mới".
-		label := ix.pathLabelLocked(e.unit)
-		out = append(out, unitMatch{unit: e.unit, label: label, score: score})
+		out = ix.matchLocked(words, []querySegment{{words: free}})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
-		}
-		if di, dj := ix.depth(out[i].unit), ix.depth(out[j].unit); di != dj {
-			return di > dj
-		}
-		return textvi.Less(out[i].label, out[j].label)
-	})
-	if len(out) > limit {
+	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// rankedMatch is a match with what orders it.
+type rankedMatch struct {
+	unitMatch
+	anchor      *cnsbot.Unit // the shallowest unit of its chain matching the query best
+	anchorScore int
+	anchorLabel string
+	depth       int
+}
+
+// matchLocked finds and orders the units whose chain holds every segment;
+// the caller holds ix.mu.
+func (ix *unitIndex) matchLocked(words []string, segs []querySegment) []unitMatch {
+	var ranked []rankedMatch
+	for _, e := range ix.entries {
+		chain := ix.chainLocked(e.unit)
+		if !ix.chainMatches(chain, segs) {
+			continue
+		}
+		r := rankedMatch{unitMatch: unitMatch{unit: e.unit, score: ix.ownScore(e.unit, words)}, depth: len(chain) - 1}
+		for _, u := range chain {
+			if sc := ix.ownScore(u, words); sc >= r.anchorScore && sc > 0 {
+				r.anchor, r.anchorScore = u, sc
+			}
+		}
+		if r.anchor == nil {
+			continue // a query of type words alone names no unit
+		}
+		r.label = ix.pathLabelLocked(e.unit)
+		r.anchorLabel = ix.pathLabelLocked(r.anchor)
+		ranked = append(ranked, r)
+	}
+	sort.SliceStable(ranked, func(i, j int) bool {
+		a, b := ranked[i], ranked[j]
+		switch {
+		case a.anchorScore != b.anchorScore:
+			return a.anchorScore > b.anchorScore
+		case a.anchor.ID != b.anchor.ID:
+			if da, db := ix.depth(a.anchor), ix.depth(b.anchor); da != db {
+				return da < db
+			}
+			return textvi.Less(a.anchorLabel, b.anchorLabel)
+		case a.score != b.score:
+			return a.score > b.score
+		case a.depth != b.depth:
+			return a.depth < b.depth
+		}
+		return textvi.Less(a.label, b.label)
+	})
+	out := make([]unitMatch, len(ranked))
+	for i, r := range ranked {
+		out[i] = r.unitMatch
+	}
+	return out
+}
+
+// chainLocked is a unit and its ancestors, the unit first.
+func (ix *unitIndex) chainLocked(u *cnsbot.Unit) []*cnsbot.Unit {
+	chain := []*cnsbot.Unit{u}
+	for p := ix.byID[u.ParentID]; p != nil && len(chain) < 32; p = ix.byID[p.ParentID] {
+		chain = append(chain, p)
+	}
+	return chain
+}
+
+// chainMatches reports whether every word of every segment is in the
+// chain, the words of a hinted segment all in one unit of its level.
+func (ix *unitIndex) chainMatches(chain []*cnsbot.Unit, segs []querySegment) bool {
+	for _, s := range segs {
+		if s.level == "" {
+			for _, w := range s.words {
+				if !slices.ContainsFunc(chain, func(u *cnsbot.Unit) bool { return ix.words[u.ID][w] }) {
+					return false
+				}
+			}
+			continue
+		}
+		if len(s.words) == 0 {
+			continue
+		}
+		if !slices.ContainsFunc(chain, func(u *cnsbot.Unit) bool {
+			return u.Level == s.level && !slices.ContainsFunc(s.words, func(w string) bool { return !ix.words[u.ID][w] })
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// ownScore counts the query words in a unit's own name.
+func (ix *unitIndex) ownScore(u *cnsbot.Unit, words []string) int {
+	n := 0
+	for _, w := range words {
+		if ix.words[u.ID][w] {
+			n++
+		}
+	}
+	return n
 }
 
 // depth counts a unit's ancestors; the caller holds ix.mu.

@@ -194,6 +194,12 @@ var sample = map[string]any{
 	"Webhook":     "https://bot.example.org/<x>",
 	"Depth":       12,
 	"Runs":        "• weekly_missing lúc 16:00 27/11: 12 người",
+	// issue 10 — reach
+	"Uncovered":    3,
+	"Unreachable":  "Không nhận được: 5 người chưa đăng ký",
+	"Unregistered": 5,
+	"Page":         2,
+	"Pages":        3,
 }
 
 var (

@@ -72,7 +72,7 @@ func (m *Main) runShell(ctx context.Context, args []string) error {
 	// Broadcasts and reminders go through the real outbox, to the terminal.
 	a.Config.Broadcast.RatePerSecond = 1000
 	bg := newBackground(a, sh, nil)
-	router := newRouter(a, sh, shellBotUsername, bg, nil)
+	router := newRouter(a, sh, shellBotUsername, bg, &handlers.StatusInfo{Version: Version(), Mode: "shell"})
 	if err := router.SyncCommands(ctx); err != nil {
 		return err
 	}
