@@ -147,27 +147,35 @@ func TestShellRegistersDemoMember(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the demo data")
 	}
-	dir := t.TempDir()
-	cfg := writeConfig(t, dir)
-	withDemoDatabase(t, dir)
+	out := runShell(t, "/start\n#1\n0912000005\n/trogiup\n/thoat\n")
+	for _, want := range []string{"[#1] 📱 Gửi số điện thoại", "Đăng ký thành công", "Sùng Thị Mỷ", "/trogiup — ", "/huy — ",
+		"☰ /baocao /cuatoi /tiendo /chuabaocao /start /trogiup /huy /ngonngu"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("shell output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Xin lỗi") {
+		t.Fatalf("shell apologised:\n%s", out)
+	}
+}
+
+// runShell runs `cnsbot shell` on a copy of the demo database with input
+// typed at its prompt and returns what it printed.
+func runShell(tb testing.TB, input string, args ...string) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	cfg := writeConfig(tb, dir)
+	withDemoDatabase(tb, dir)
 	var out syncBuffer
-	m := &Main{Stdin: strings.NewReader("/start\n#1\n0912000005\n/trogiup\n/thoat\n"), Stdout: &out, Stderr: &out}
-	err := m.Run(context.Background(), []string{"shell", "-config", cfg})
+	m := &Main{Stdin: strings.NewReader(input), Stdout: &out, Stderr: &out}
+	err := m.Run(context.Background(), append([]string{"shell", "-config", cfg}, args...))
 	if cerr := m.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		t.Fatalf("shell: %v\n%s", err, out.String())
+		tb.Fatalf("shell: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"[#1] 📱 Gửi số điện thoại", "Đăng ký thành công", "Sùng Thị Mỷ", "/trogiup — ", "/huy — ",
-		"☰ /baocao /cuatoi /tiendo /chuabaocao /start /trogiup /huy /ngonngu"} {
-		if !strings.Contains(out.String(), want) {
-			t.Fatalf("shell output lacks %q:\n%s", want, out.String())
-		}
-	}
-	if strings.Contains(out.String(), "Xin lỗi") {
-		t.Fatalf("shell apologised:\n%s", out.String())
-	}
+	return out.String()
 }
 
 // At the report's "type the number" step a typed 1 is the value, not a
@@ -176,20 +184,9 @@ func TestShellNumberIsText(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the demo data")
 	}
-	dir := t.TempDir()
-	cfg := writeConfig(t, dir)
-	withDemoDatabase(t, dir)
-	var out syncBuffer
-	m := &Main{Stdin: strings.NewReader("/baocao\n#1\n1\n/thoat\n"), Stdout: &out, Stderr: &out}
-	err := m.Run(context.Background(), []string{"shell", "-config", cfg, "-as", "member"})
-	if cerr := m.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatalf("shell: %v\n%s", err, out.String())
-	}
-	if !strings.Contains(out.String(), "Đã ghi:") || !strings.Contains(out.String(), ": 1 người") {
-		t.Fatalf("typing 1 at the number step did not record 1:\n%s", out.String())
+	out := runShell(t, "/baocao\n#1\n1\n/thoat\n", "-as", "member")
+	if !strings.Contains(out, "Đã ghi:") || !strings.Contains(out, ": 1 người") {
+		t.Fatalf("typing 1 at the number step did not record 1:\n%s", out)
 	}
 }
 
