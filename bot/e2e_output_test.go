@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"cnsbot/locales"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -87,6 +89,25 @@ func TestMeasuresInReadersLanguage(t *testing.T) {
 					t.Fatalf("English text holds %q:\n%s\n%s\n%s", vi, got.Text, progress.Text, receipt.Text)
 				}
 			}
+		}
+	})
+}
+
+// The number step's prompt and the answer to a value over the maximum name
+// the unit of measure in the reader's language too.
+func TestMeasuresInPromptsAndErrors(t *testing.T) {
+	inLangs(t, func(t *testing.T, lang string) {
+		h := newHarness(t).withReporting(t, lang)
+		people := h.t(lang, "measure.nguoi")
+		pick := h.text(t, reporterTG, "/baocao")
+		ask := h.press(t, reporterTG, pick, "VNeID")
+		if want := "(" + people + ")"; !strings.Contains(ask.Text, want) {
+			t.Fatalf("number prompt=%q, want it to hold %q", ask.Text, want)
+		}
+		h.text(t, reporterTG, "/huy")
+		tooMany := h.text(t, reporterTG, "/bc vneid 5000")
+		if want := locales.FormatNumber(lang, 2000) + " " + people; !strings.Contains(tooMany.Text, want) {
+			t.Fatalf("over the maximum=%q, want it to hold %q", tooMany.Text, want)
 		}
 	})
 }

@@ -162,7 +162,7 @@ func TestReportGuidedFlow(t *testing.T) {
 				name = "Hỗ trợ cài đặt, kích hoạt VNeID"
 			}
 			ask := h.press(t, reporterTG, pick, name)
-			if want := tr("report.ask_value", "Indicator", name, "Unit", "người"); ask.Text != want {
+			if want := tr("report.ask_value", "Indicator", name, "Unit", tr("measure.nguoi")); ask.Text != want {
 				t.Fatalf("ask=%q, want %q", ask.Text, want)
 			}
 			// Each bad value is refused with its reason; nothing is saved.

@@ -88,16 +88,17 @@ func (s *activitySet) findAny(code string) *cnsbot.Indicator {
 }
 
 // checkValue refuses what a report of ind must not hold.
-func checkValue(ind *cnsbot.Indicator, v float64, lang string) error {
+func checkValue(req *Request, ind *cnsbot.Indicator, v float64) error {
+	lang := req.lang
 	switch {
 	case v < 0:
 		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_negative", "Indicator", ind.Name(lang))
 	case isCount(ind) && !textvi.IsInteger(v):
 		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_decimal", "Indicator", ind.Name(lang), "Value", locales.FormatNumber(lang, v))
 	case ind.Max != nil && v > *ind.Max:
-		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_max", "Indicator", ind.Name(lang), "Value", v, "Max", *ind.Max, "Unit", ind.Unit)
+		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_max", "Indicator", ind.Name(lang), "Value", v, "Max", *ind.Max, "Unit", req.measure(ind.Unit))
 	case ind.Min != nil && v < *ind.Min:
-		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_min", "Indicator", ind.Name(lang), "Value", v, "Min", *ind.Min, "Unit", ind.Unit)
+		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_min", "Indicator", ind.Name(lang), "Value", v, "Min", *ind.Min, "Unit", req.measure(ind.Unit))
 	}
 	return nil
 }

@@ -223,7 +223,7 @@ func (f *mine) continueFix(ctx context.Context, req *Request, text string) error
 	if err != nil {
 		return cnsbot.Errorf(cnsbot.EINVALID, "report.err_not_number", "Indicator", ind.Name(req.lang), "Text", text)
 	}
-	if err := checkValue(ind, v, req.lang); err != nil {
+	if err := checkValue(req, ind, v); err != nil {
 		return err
 	}
 	old := rep.Value

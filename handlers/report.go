@@ -210,7 +210,7 @@ func (f *reports) checkParsed(req *Request, set *activitySet, res reportparse.Re
 		if ind == nil {
 			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_quick", "Text", p.Phrase)
 		}
-		if err := checkValue(ind, p.Value, req.lang); err != nil {
+		if err := checkValue(req, ind, p.Value); err != nil {
 			return err
 		}
 	}
@@ -295,7 +295,7 @@ func (f *reports) continueFlow(ctx context.Context, req *Request, text string) e
 		if err != nil {
 			return cnsbot.Errorf(cnsbot.EINVALID, "report.err_not_number", "Indicator", ind.Name(req.lang), "Text", text)
 		}
-		if err := checkValue(ind, v, req.lang); err != nil {
+		if err := checkValue(req, ind, v); err != nil {
 			return err
 		}
 		d.set(ind.ID, v)
@@ -520,7 +520,7 @@ func (f *reports) renderStep(req *Request, set *activitySet, d *reportDraft, ste
 		}
 	case stepValue:
 		ind := set.byID[d.Current]
-		text = req.T("report.ask_value", "Indicator", ind.Name(req.lang), "Unit", ind.Unit)
+		text = req.T("report.ask_value", "Indicator", ind.Name(req.lang), "Unit", req.measure(ind.Unit))
 		rows = append(rows, []models.InlineKeyboardButton{back, cancel})
 	case stepMore:
 		text = req.T("report.more", "Items", f.itemLines(req, set, d))
