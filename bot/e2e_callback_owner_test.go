@@ -87,7 +87,7 @@ func testCallbackFromAnotherUserRefused(t *testing.T, lang string) {
 	if lang == "vi" {
 		name = "Hỗ trợ cài đặt, kích hoạt VNeID"
 	}
-	if ask := h.press(t, reporterTG, pick, "VNeID"); ask.Text != h.t(lang, "report.ask_value", "Indicator", name, "Unit", "người") {
+	if ask := h.press(t, reporterTG, pick, "VNeID"); ask.Text != h.t(lang, "report.ask_value", "Indicator", name, "Unit", h.t(lang, "measure.nguoi")) {
 		t.Fatalf("own press → %q", ask.Text)
 	}
 	h.text(t, reporterTG, "/huy")
