@@ -192,35 +192,35 @@ func (c *keyChecker) logArgs(fn *types.Func) (pairs int, keyFirst bool) {
 		if !ok || named.Obj().Name() != "Logger" {
 			return -1, false
 		}
-		switch fn.Name() {
-		case "Debug", "Info", "Warn", "Error":
-			return 1, false
-		case "DebugContext", "InfoContext", "WarnContext", "ErrorContext":
-			return 2, false
-		case "Log":
-			return 3, false
-		case "With":
-			return 0, false
-		case "WithGroup":
+		if fn.Name() == "WithGroup" {
 			return -1, true
 		}
-		return -1, false
+		return logPairs(fn.Name()), false
 	}
 	switch fn.Name() {
-	case "Debug", "Info", "Warn", "Error":
-		return 1, false
-	case "DebugContext", "InfoContext", "WarnContext", "ErrorContext":
-		return 2, false
-	case "Log":
-		return 3, false
-	case "With":
-		return 0, false
 	case "Group":
 		return 1, true
 	case "String", "Int", "Int64", "Uint64", "Float64", "Bool", "Time", "Duration", "Any":
 		return -1, true
 	}
-	return -1, false
+	return logPairs(fn.Name()), false
+}
+
+// logPairs is where the key/value pairs start in a call of the logging
+// function or *slog.Logger method of that name (-1: it takes none): after
+// the message, after the context and the message, after the level too.
+func logPairs(name string) int {
+	switch name {
+	case "Debug", "Info", "Warn", "Error":
+		return 1
+	case "DebugContext", "InfoContext", "WarnContext", "ErrorContext":
+		return 2
+	case "Log":
+		return 3
+	case "With":
+		return 0
+	}
+	return -1
 }
 
 func derefType(t types.Type) types.Type {
