@@ -147,14 +147,8 @@ func TestChitieuSeedFigures(t *testing.T) {
 	})
 }
 
-func lineOf(text, code string) string {
-	for _, l := range strings.Split(text, "\n") {
-		if strings.Contains(l, "<b>"+code+"</b>") {
-			return l
-		}
-	}
-	return ""
-}
+// lineOf is the line of text naming the indicator code in bold.
+func lineOf(text, code string) string { return lineWith(text, "<b>"+code+"</b>") }
 
 // /tiendo drills into a child unit and switches period by editing the
 // message in place.
