@@ -7,13 +7,15 @@ package cnsbot
 // existing one names the concept. Keys are snake_case; ids end in _id.
 const (
 	// An update and its handling.
-	LogUpdateID = "update_id" // Telegram update id
-	LogChatID   = "chat_id"   // Telegram chat id
-	LogUserID   = "user_id"   // Telegram user id
-	LogHandler  = "handler"   // name of the handler of an update
-	LogError    = "error"     // the error, redacted where it may hold the token
-	LogCode     = "code"      // Error.Code of an application error
-	LogKey      = "key"       // Error.Key (locales key) of an application error
+	LogUpdateID  = "update_id"  // Telegram update id
+	LogChatID    = "chat_id"    // Telegram chat id
+	LogUserID    = "user_id"    // Telegram user id
+	LogHandler   = "handler"    // name of the handler of an update
+	LogError     = "error"      // the error, redacted where it may hold the token
+	LogCode      = "code"       // Error.Code of an application error
+	LogKey       = "key"        // Error.Key (locales key) of an application error
+	LogUpdates   = "updates"    // number of updates (adopted, pruned)
+	LogUpdateIDs = "update_ids" // update ids (given up)
 
 	// Domain records.
 	LogMemberID      = "member_id"       // Member.ID
@@ -53,6 +55,7 @@ const (
 	LogAPIURL               = "api_url"
 	LogPollTimeout          = "poll_timeout"
 	LogWorkers              = "workers"
+	LogUpdateRetention      = "update_retention"
 	LogToken                = "token" // always redacted
 	LogWebhook              = "webhook"
 	LogListen               = "listen"

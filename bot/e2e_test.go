@@ -166,14 +166,12 @@ func buildHarness(tb testing.TB, path string, seed bool, opts harnessOptions, st
 	})
 	outbox.OnBatchDone = router.DeliveryReport
 	h.router = router
-	var updates cnsbot.UpdateLog = sqlite.NewUpdateLog(h.db)
-	if claimer, ok := conv.(cnsbot.UpdateLog); ok {
-		updates = bot.FallbackUpdateLog{Primary: claimer, Fallback: updates}
-	}
+	intake := sqlite.NewUpdateLog(h.db)
 	b.Attach(&bot.Pipeline{
-		Handler: router.Handle, Updates: updates, Locks: conv,
+		Handler: router.Handle, Updates: intake, Locks: conv,
 		Catalog: h.catalog, DefaultLocale: "vi", Timeout: wait, OnHandled: h.onHandled,
 	})
+	b.Intake = intake
 	done := make(chan struct{})
 	go func() { defer close(done); b.RunPolling(ctx) }()
 	outboxDone := make(chan struct{})

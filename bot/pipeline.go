@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -31,9 +32,15 @@ type Replier interface {
 // Pipeline handles one update end to end. It is shared by the Telegram
 // dispatcher, the webhook and the terminal shell.
 type Pipeline struct {
-	Handler       func(ctx context.Context, u *handlers.Update) error
-	Updates       cnsbot.UpdateLog // nil: no dedupe
-	Locks         Locker           // nil: no cross-process lock
+	Handler func(ctx context.Context, u *handlers.Update) error
+	// Updates marks each update done once handled (the intake in polling
+	// mode, the claims in webhook mode); nil: nothing to mark (the shell).
+	// Duplicates never reach the pipeline: the intake and the claims drop
+	// them before the dispatcher.
+	Updates cnsbot.UpdateFinisher
+	// Locks serialises a user's updates across processes (webhook
+	// replicas); nil where one process is the design (polling).
+	Locks         Locker
 	Catalog       *locales.Catalog
 	Sender        Replier
 	Logger        *slog.Logger
@@ -45,8 +52,8 @@ type Pipeline struct {
 	Timeout time.Duration
 	// Token is redacted from anything logged.
 	Token string
-	// OnHandled, when set, is called after each update with how long its
-	// handling took, from dedupe to the last reply (tests).
+	// OnHandled, when set, is called after each update is handled and
+	// marked done, with how long its handling took (tests, /healthz).
 	OnHandled func(updateID int64, took time.Duration, err error)
 	// Observe, when set, is told each update's type, outcome (ok, invalid,
 	// forbidden, unavailable, internal, duplicate, flood) and handling
@@ -54,9 +61,10 @@ type Pipeline struct {
 	Observe func(kind, outcome string, took time.Duration)
 }
 
-// Handle runs one update through recover, dedupe, flood limit, lock, the
-// handler and error rendering. It never panics and never returns an error:
-// what goes wrong is logged and, where it makes sense, told to the user.
+// Handle runs one update through recover, flood limit, lock, the handler
+// and error rendering, then marks it done. It never panics and never
+// returns an error: what goes wrong is logged and, where it makes sense,
+// told to the user.
 func (p *Pipeline) Handle(ctx context.Context, upd *models.Update) {
 	start := time.Now()
 	u := p.parse(upd)
@@ -72,12 +80,27 @@ func (p *Pipeline) Handle(ctx context.Context, upd *models.Update) {
 		p.renderError(ctx, u, info, err)
 		outcome = outcomeOf(err)
 	}
+	p.finish(ctx, u.ID)
 	took := time.Since(start)
 	if p.Observe != nil {
 		p.Observe(updateKind(upd), outcome, took)
 	}
 	if p.OnHandled != nil {
 		p.OnHandled(upd.ID, took, err)
+	}
+}
+
+// finish marks the update done: from now on a redelivery or a replay of it
+// is a duplicate. Until then a crash makes it handled again (the handlers
+// are safe to run twice); a failure here only means that.
+func (p *Pipeline) finish(ctx context.Context, id int64) {
+	if p.Updates == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := p.Updates.FinishUpdate(ctx, id); err != nil {
+		p.logger().Warn("mark update done", cnsbot.LogUpdateID, id, cnsbot.LogError, p.redact(err))
 	}
 }
 
@@ -110,22 +133,13 @@ func updateKind(upd *models.Update) string {
 }
 
 // handle runs the middlewares and the handler; outcome names what happened
-// when there is no error (ok, duplicate, flood).
+// when there is no error (ok, flood).
 func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (outcome string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
 		}
 	}()
-	if p.Updates != nil {
-		first, err := p.Updates.ClaimUpdate(ctx, u.ID)
-		if err != nil {
-			return "", fmt.Errorf("claim update: %w", err)
-		} else if !first {
-			p.logger().Debug("duplicate update ignored", cnsbot.LogUpdateID, u.ID)
-			return "duplicate", nil
-		}
-	}
 	if p.Flood != nil && u.UserID != 0 {
 		switch p.Flood.Allow(u.UserID) {
 		case FloodWarn:
@@ -249,19 +263,41 @@ func (p *Pipeline) logger() *slog.Logger {
 	return p.Logger
 }
 
-// FallbackUpdateLog claims update ids in Primary — Redis, shared by every
-// bot process and with no database write per update — and in Fallback
-// (SQLite) while Primary is unavailable, so dedupe holds through a Redis
-// outage too.
+// FallbackUpdateLog claims updates in Primary — Redis, shared by every bot
+// process and with no database write per update — and in Fallback (SQLite)
+// while Primary is unavailable, so claims hold through a Redis outage too.
 type FallbackUpdateLog struct {
 	Primary, Fallback cnsbot.UpdateLog
 }
 
 // ClaimUpdate implements cnsbot.UpdateLog.
-func (f FallbackUpdateLog) ClaimUpdate(ctx context.Context, updateID int64) (bool, error) {
-	first, err := f.Primary.ClaimUpdate(ctx, updateID)
+func (f FallbackUpdateLog) ClaimUpdate(ctx context.Context, updateID int64) (cnsbot.UpdateClaim, error) {
+	claim, err := f.Primary.ClaimUpdate(ctx, updateID)
 	if cnsbot.ErrorCode(err) == cnsbot.EUNAVAILABLE {
 		return f.Fallback.ClaimUpdate(ctx, updateID)
 	}
-	return first, err
+	return claim, err
+}
+
+// FinishUpdate implements cnsbot.UpdateFinisher.
+func (f FallbackUpdateLog) FinishUpdate(ctx context.Context, updateID int64) error {
+	err := f.Primary.FinishUpdate(ctx, updateID)
+	if cnsbot.ErrorCode(err) == cnsbot.EUNAVAILABLE {
+		return f.Fallback.FinishUpdate(ctx, updateID)
+	}
+	return err
+}
+
+// Renew renews the leases both hold.
+func (f FallbackUpdateLog) Renew(ctx context.Context) error {
+	return errors.Join(renew(ctx, f.Primary), renew(ctx, f.Fallback))
+}
+
+// PruneUpdates prunes the fallback's finished updates (Redis forgets its
+// own by their TTL).
+func (f FallbackUpdateLog) PruneUpdates(ctx context.Context, before time.Time) (int64, error) {
+	if p, ok := f.Fallback.(pruner); ok {
+		return p.PruneUpdates(ctx, before)
+	}
+	return 0, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -51,20 +52,17 @@ func (s *recordingSender) AnswerCallbackQuery(_ context.Context, p *tgbot.Answer
 	return true, nil
 }
 
-// memoryUpdateLog claims update ids in a map.
+// memoryUpdateLog records the updates marked done.
 type memoryUpdateLog struct {
 	mu   sync.Mutex
-	seen map[int64]bool
+	done map[int64]int
 }
 
-func (l *memoryUpdateLog) ClaimUpdate(_ context.Context, id int64) (bool, error) {
+func (l *memoryUpdateLog) FinishUpdate(_ context.Context, id int64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.seen[id] {
-		return false, nil
-	}
-	l.seen[id] = true
-	return true, nil
+	l.done[id]++
+	return nil
 }
 
 const secretToken = "987654:SECRET-TOKEN-abc"
@@ -79,7 +77,7 @@ func newTestPipeline(tb testing.TB, h func(context.Context, *handlers.Update) er
 	s := &recordingSender{}
 	return &Pipeline{
 		Handler: h, Catalog: catalog, Sender: s, DefaultLocale: "vi", Token: secretToken,
-		Updates: &memoryUpdateLog{seen: map[int64]bool{}},
+		Updates: &memoryUpdateLog{done: map[int64]int{}},
 		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
 	}, s, &logs
 }
@@ -136,15 +134,28 @@ func TestPipelineRendersAppErrorOnce(t *testing.T) {
 	}
 }
 
-// A redelivered update runs the handler once.
-func TestPipelineDedupe(t *testing.T) {
-	calls := 0
-	p, s, _ := newTestPipeline(t, func(context.Context, *handlers.Update) error { calls++; return nil })
-	upd := textUpdate(45, 7, "vi")
-	p.Handle(context.Background(), upd)
-	p.Handle(context.Background(), upd)
-	if calls != 1 || len(s.texts) != 0 {
-		t.Fatalf("calls=%d sent=%q, want 1 and nothing", calls, s.texts)
+// Every update is marked done once, after its handler — whether it
+// succeeded, failed or panicked — and never before: a crash before the mark
+// makes it handled again.
+func TestPipelineMarksDone(t *testing.T) {
+	var p *Pipeline
+	var doneBefore []int
+	p, _, _ = newTestPipeline(t, func(_ context.Context, u *handlers.Update) error {
+		doneBefore = append(doneBefore, p.Updates.(*memoryUpdateLog).done[u.ID])
+		switch u.ID {
+		case 2:
+			return cnsbot.Errorf(cnsbot.EINVALID, "error.too_long", "Max", 4096)
+		case 3:
+			panic("boom")
+		}
+		return nil
+	})
+	for id := int64(1); id <= 3; id++ {
+		p.Handle(context.Background(), textUpdate(id, 7, "vi"))
+	}
+	done := p.Updates.(*memoryUpdateLog).done
+	if !slices.Equal(doneBefore, []int{0, 0, 0}) || done[1] != 1 || done[2] != 1 || done[3] != 1 {
+		t.Fatalf("done during the handler %v, after %v; want none during, each once after", doneBefore, done)
 	}
 }
 

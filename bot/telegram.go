@@ -37,8 +37,12 @@ type Bot struct {
 	Pipeline   *Pipeline
 	Dispatcher *Dispatcher
 	Username   string
-	opts       Options
-	client     *http.Client
+	// Intake keeps polled updates from fetch to done (polling mode).
+	Intake cnsbot.Intake
+	// Claims claims webhook deliveries (webhook mode); nil: none (tests).
+	Claims cnsbot.UpdateLog
+	opts   Options
+	client *http.Client
 }
 
 // NewHTTPClient returns the client the library sends with. The default

@@ -62,6 +62,9 @@ type TelegramConfig struct {
 	PollTimeout Duration `yaml:"poll_timeout"`
 	// Workers is the number of chats handled at the same time.
 	Workers int `yaml:"workers"`
+	// UpdateRetention is how long handled updates are remembered to drop
+	// a redelivery (Telegram redelivers for up to 24 hours).
+	UpdateRetention Duration `yaml:"update_retention"`
 }
 
 // WebhookConfig is the HTTPS endpoint Telegram delivers updates to in
@@ -203,10 +206,11 @@ func parseDuration(s string) (time.Duration, error) {
 func DefaultConfig() Config {
 	return Config{
 		Telegram: TelegramConfig{
-			APIURL:      "https://api.telegram.org",
-			Mode:        ModePolling,
-			PollTimeout: Duration(30 * time.Second),
-			Workers:     64,
+			APIURL:          "https://api.telegram.org",
+			Mode:            ModePolling,
+			PollTimeout:     Duration(30 * time.Second),
+			Workers:         64,
+			UpdateRetention: Duration(24 * time.Hour),
 		},
 		Webhook: WebhookConfig{
 			Listen:         ":8443",
@@ -540,6 +544,9 @@ func (c Config) Validate() error {
 		bad("telegram.poll_timeout", "%s is outside 2s–10m", c.Telegram.PollTimeout)
 	}
 	between("telegram.workers", c.Telegram.Workers, 1, 10000)
+	if d := c.Telegram.UpdateRetention.Duration(); d < time.Hour || d > 30*24*time.Hour {
+		bad("telegram.update_retention", "%s is outside 1h–720h", c.Telegram.UpdateRetention)
+	}
 
 	if c.Telegram.Mode == ModeWebhook || c.Webhook.Listen != "" {
 		if err := checkListen(c.Webhook.Listen); err != nil {
@@ -724,7 +731,8 @@ func (c Config) LogValue() slog.Value {
 	r := c.Redacted()
 	return slog.GroupValue(
 		slog.Group(cnsbot.LogTelegram, cnsbot.LogAPIURL, r.Telegram.APIURL, cnsbot.LogMode, r.Telegram.Mode,
-			cnsbot.LogPollTimeout, r.Telegram.PollTimeout.String(), cnsbot.LogWorkers, r.Telegram.Workers, cnsbot.LogToken, r.Telegram.Token),
+			cnsbot.LogPollTimeout, r.Telegram.PollTimeout.String(), cnsbot.LogWorkers, r.Telegram.Workers,
+			cnsbot.LogUpdateRetention, r.Telegram.UpdateRetention.String(), cnsbot.LogToken, r.Telegram.Token),
 		slog.Group(cnsbot.LogWebhook, cnsbot.LogListen, r.Webhook.Listen, cnsbot.LogPublicURL, r.Webhook.PublicURL,
 			cnsbot.LogSecretToken, r.Webhook.SecretToken, cnsbot.LogMaxConnections, r.Webhook.MaxConnections,
 			cnsbot.LogTLS, r.Webhook.TLSCert != ""),
@@ -745,7 +753,8 @@ func (t TelegramConfig) String() string {
 	if t.Token != "" {
 		t.Token = redactedMark
 	}
-	return fmt.Sprintf("{token:%s api_url:%s mode:%s poll_timeout:%s workers:%d}", t.Token, t.APIURL, t.Mode, t.PollTimeout, t.Workers)
+	return fmt.Sprintf("{token:%s api_url:%s mode:%s poll_timeout:%s workers:%d update_retention:%s}",
+		t.Token, t.APIURL, t.Mode, t.PollTimeout, t.Workers, t.UpdateRetention)
 }
 
 // String keeps the secret token out of prints of the section alone.

@@ -78,6 +78,8 @@ func (m *Main) runBot(ctx context.Context, args []string) error {
 	pipeline.OnHandled = func(int64, time.Duration, error) { lastUpdate.Store(time.Now().Unix()) }
 	pipeline.Observe = mx.Update
 	b.Attach(pipeline)
+	b.Intake, b.Claims = intakeOf(a)
+	go b.Maintain(ctx, cfg.Telegram.UpdateRetention.Duration())
 	stopBackground, err := bg.start(ctx, a)
 	if err != nil {
 		return err
@@ -148,18 +150,37 @@ func newRouter(a *App, sender handlers.Sender, botUsername string, bg *backgroun
 	return router
 }
 
+// intakeOf is where updates are kept from receipt to done. Polling: the
+// SQLite intake, each fetched batch stored before it is confirmed. Webhook:
+// claims in Redis when configured (shared by every replica, no database
+// write per update; SQLite while Redis is down), else in SQLite.
+func intakeOf(a *App) (cnsbot.Intake, cnsbot.UpdateLog) {
+	if a.Config.Telegram.Mode != ModeWebhook {
+		return a.UpdateLog, nil
+	}
+	if a.Redis != nil {
+		return nil, bot.FallbackUpdateLog{Primary: a.Redis, Fallback: a.UpdateLog}
+	}
+	return nil, a.UpdateLog
+}
+
 // newPipeline puts the update pipeline in front of the router.
 func newPipeline(a *App, router *handlers.Router) *bot.Pipeline {
-	var updates cnsbot.UpdateLog = a.UpdateLog
-	if a.Redis != nil {
-		// With Redis, update ids are claimed there: shared by every process,
-		// no database write per update; SQLite while Redis is down.
-		updates = bot.FallbackUpdateLog{Primary: a.Redis, Fallback: a.UpdateLog}
+	intake, claims := intakeOf(a)
+	var updates cnsbot.UpdateFinisher = intake
+	var locks bot.Locker
+	if claims != nil {
+		updates = claims
+		// Webhook replicas may get one user's updates at once: a lock per
+		// user across processes. Polling is one process by Telegram's
+		// design (a second getUpdates gets 409) and the dispatcher keeps
+		// each chat in order, so no cross-process lock there.
+		locks = a.Conversations
 	}
 	return &bot.Pipeline{
 		Handler:       router.Handle,
 		Updates:       updates,
-		Locks:         a.Conversations,
+		Locks:         locks,
 		Catalog:       a.Catalog,
 		Logger:        a.Logger,
 		Flood:         bot.NewFloodLimiter(a.Config.Limits.UserUpdatesPerMinute),
@@ -180,9 +201,10 @@ func (m *Main) runWebhook(ctx context.Context, a *App, b *bot.Bot) error {
 		path = "/"
 	}
 	mux := http.NewServeMux()
-	// 200 only once the update is handled: its effects are committed, so a
-	// crash before the answer makes Telegram deliver it again (deduplicated).
-	mux.Handle(path, bot.WebhookHandler(cfg.SecretToken, b.Dispatcher.DispatchWait, a.Logger))
+	// 200 only once the update is claimed and handled (or was before): a
+	// crash before the answer makes Telegram deliver it again, and the claim
+	// of the dead process is taken over.
+	mux.Handle(path, bot.WebhookHandler(cfg.SecretToken, b.Accept, a.Logger))
 	srv := &http.Server{Addr: cfg.Listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() {

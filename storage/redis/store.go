@@ -10,12 +10,14 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
 	"cnsbot"
+	"cnsbot/lease"
 )
 
 // Client tuning applied when the URL does not set the option itself. The
@@ -63,8 +65,19 @@ type Store struct {
 	// Now returns the current time. It decides UpdatedAt and ExpiresAt;
 	// tests replace it. Key TTLs run on Redis' own clock.
 	Now func() time.Time
+	// Owner names this process in its update claims and user locks
+	// (default lease.Self); Dead tells whether another owner is gone
+	// (default lease.Dead). Tests run two owners on one Redis.
+	Owner string
+	Dead  func(owner string) bool
+	// ClaimLease is how long an update claim stays with a process that
+	// stopped renewing it (default DefaultClaimLease).
+	ClaimLease time.Duration
 
 	client *goredis.Client
+
+	mu   sync.Mutex
+	held map[string]struct{} // claim keys this process holds, renewed by Renew
 }
 
 var _ cnsbot.ConversationStore = (*Store)(nil)
@@ -72,7 +85,8 @@ var _ cnsbot.ConversationStore = (*Store)(nil)
 // NewStore returns a Store for the Redis at url whose keys start with
 // keyPrefix. It does not connect; call Open.
 func NewStore(url, keyPrefix string) *Store {
-	return &Store{URL: url, KeyPrefix: keyPrefix, Now: time.Now}
+	return &Store{URL: url, KeyPrefix: keyPrefix, Now: time.Now, Owner: lease.Self, Dead: lease.Dead,
+		ClaimLease: DefaultClaimLease, held: map[string]struct{}{}}
 }
 
 // Open parses the URL, creates the client and pings the server. A server
@@ -202,11 +216,13 @@ func (s *Store) DeleteConversation(ctx context.Context, k cnsbot.ConversationKey
 	return nil
 }
 
-// Lock takes k's lock in Redis (SET NX PX ttl with a random token), polling
-// with a growing backoff until it is free or ctx ends. The lock lapses after
-// ttl even if unlock is never called, so ttl must cover the longest handler.
-// unlock deletes the key only while it still holds this token; calling it
-// more than once is harmless.
+// Lock takes k's lock in Redis (SET NX PX ttl with a token naming this
+// process and the holding), polling with a growing backoff until it is free
+// or ctx ends. A lock held by a process that is gone (lease.Dead: a process
+// of this host that no longer runs, e.g. the one a restart replaced) is
+// taken over at once; otherwise it lapses after ttl even if unlock is never
+// called, so ttl must cover the longest handler. unlock deletes the key only
+// while it still holds this token; calling it more than once is harmless.
 func (s *Store) Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Duration) (unlock func(), err error) {
 	if err := s.open(); err != nil {
 		return nil, err
@@ -214,7 +230,7 @@ func (s *Store) Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Dur
 		return nil, fmt.Errorf("lock conversation %s: ttl %v is not positive", k, ttl)
 	}
 	key := s.lockKey(k)
-	token := newToken()
+	token := s.Owner + "#" + newToken()
 
 	wait := lockBackoffMin
 	for {
@@ -226,6 +242,9 @@ func (s *Store) Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Dur
 			return nil, s.translate(ctx, err, "lock conversation "+k.String())
 		} else if ok {
 			break
+		}
+		if s.breakDeadLock(ctx, key) {
+			continue
 		}
 
 		// Jitter keeps many waiters from polling in step.
@@ -250,6 +269,21 @@ func (s *Store) Lock(ctx context.Context, k cnsbot.ConversationKey, ttl time.Dur
 			_ = unlockScript.Run(ctx, client, []string{key}, token).Err()
 		})
 	}, nil
+}
+
+// breakDeadLock deletes key when the process holding it is gone, and
+// reports whether it did.
+func (s *Store) breakDeadLock(ctx context.Context, key string) bool {
+	holder, err := s.client.Get(ctx, key).Result()
+	if err != nil {
+		return false
+	}
+	owner, _, _ := strings.Cut(holder, "#")
+	if s.Dead == nil || !s.Dead(owner) {
+		return false
+	}
+	n, err := unlockScript.Run(ctx, s.client, []string{key}, holder).Int()
+	return err == nil && n == 1
 }
 
 // SeenOnce records key for ttl and reports whether this call was the first
@@ -312,13 +346,128 @@ func newToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// updateTTL is how long a claimed update id is remembered: Telegram keeps an
-// undelivered update for 24 hours, so a redelivery comes within that.
+// updateTTL is how long a finished update id is remembered: Telegram keeps
+// an undelivered update for 24 hours, so a redelivery comes within that.
 const updateTTL = 48 * time.Hour
 
-// ClaimUpdate records a Telegram update id, shared by every bot process on
-// this Redis; it returns false when the id was claimed before. It is the
-// cnsbot.UpdateLog of a bot with Redis: no database write per update.
-func (s *Store) ClaimUpdate(ctx context.Context, updateID int64) (bool, error) {
-	return s.SeenOnce(ctx, "update:"+strconv.FormatInt(updateID, 10), updateTTL)
+// DefaultClaimLease is how long an update claim outlives a process that
+// stopped renewing it. A process of this host that died is seen dead at
+// once (package lease); the lease bounds the wait for one on another host.
+const DefaultClaimLease = 30 * time.Second
+
+// claimDone is the value of a finished update's key.
+const claimDone = "done"
+
+// claimScript takes a free update key for ARGV[1] with a lease of ARGV[2]
+// ms and returns "" — or returns the key's value: "done", or the owner
+// that holds it.
+var claimScript = goredis.NewScript(`
+local v = redis.call("get", KEYS[1])
+if v then return v end
+redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2])
+return ""
+`)
+
+// takeOverScript moves an update key from owner ARGV[1] to ARGV[2] with a
+// lease of ARGV[3] ms; 1 when it did.
+var takeOverScript = goredis.NewScript(`
+if redis.call("get", KEYS[1]) == ARGV[1] then
+	redis.call("set", KEYS[1], ARGV[2], "PX", ARGV[3])
+	return 1
+end
+return 0
+`)
+
+// renewScript extends the lease of a key still held by ARGV[1].
+var renewScript = goredis.NewScript(`
+if redis.call("get", KEYS[1]) == ARGV[1] then
+	return redis.call("pexpire", KEYS[1], ARGV[2])
+end
+return 0
+`)
+
+var _ cnsbot.UpdateLog = (*Store)(nil)
+
+// ClaimUpdate implements cnsbot.UpdateLog for every bot process on this
+// Redis, in one round trip: a new update is taken with a lease, a finished
+// one is done, one held by a live process is busy, one held by a process
+// that is gone is taken over. No database write per update.
+func (s *Store) ClaimUpdate(ctx context.Context, updateID int64) (cnsbot.UpdateClaim, error) {
+	if err := s.open(); err != nil {
+		return cnsbot.ClaimBusy, err
+	}
+	key := s.updateKey(updateID)
+	leaseMS := s.ClaimLease.Milliseconds()
+	v, err := claimScript.Run(ctx, s.client, []string{key}, s.Owner, leaseMS).Text()
+	if err != nil {
+		return cnsbot.ClaimBusy, s.translate(ctx, err, fmt.Sprintf("claim update %d", updateID))
+	}
+	switch {
+	case v == "":
+	case v == claimDone:
+		return cnsbot.ClaimDone, nil
+	case v == s.Owner || s.Dead == nil || !s.Dead(v):
+		// In progress here, or in a process that may live: its lease
+		// decides. (A lapsed lease leaves no key: the next claim takes it.)
+		return cnsbot.ClaimBusy, nil
+	default:
+		n, err := takeOverScript.Run(ctx, s.client, []string{key}, v, s.Owner, leaseMS).Int()
+		if err != nil {
+			return cnsbot.ClaimBusy, s.translate(ctx, err, fmt.Sprintf("claim update %d", updateID))
+		} else if n != 1 {
+			return cnsbot.ClaimBusy, nil
+		}
+	}
+	s.mu.Lock()
+	s.held[key] = struct{}{}
+	s.mu.Unlock()
+	return cnsbot.ClaimTaken, nil
+}
+
+// FinishUpdate implements cnsbot.UpdateFinisher: the key says done for
+// updateTTL.
+func (s *Store) FinishUpdate(ctx context.Context, updateID int64) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	key := s.updateKey(updateID)
+	s.mu.Lock()
+	delete(s.held, key)
+	s.mu.Unlock()
+	if err := s.client.Set(ctx, key, claimDone, updateTTL).Err(); err != nil {
+		return s.translate(ctx, err, fmt.Sprintf("finish update %d", updateID))
+	}
+	return nil
+}
+
+// Renew extends the leases of the claims this process holds, in one
+// pipeline; the bot calls it well within ClaimLease.
+func (s *Store) Renew(ctx context.Context) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	keys := make([]string, 0, len(s.held))
+	for k := range s.held {
+		keys = append(keys, k)
+	}
+	s.mu.Unlock()
+	if len(keys) == 0 {
+		return nil
+	}
+	pipe := s.client.Pipeline()
+	for _, k := range keys {
+		// Eval, not Run: in a pipeline a missing script is only seen at Exec.
+		renewScript.Eval(ctx, pipe, []string{k}, s.Owner, s.ClaimLease.Milliseconds())
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return s.translate(ctx, err, "renew update claims")
+	}
+	return nil
+}
+
+// updateKey is an update's claim. (Before claims had owners they were
+// <prefix>seen:update:<id> = 1; those are ignored and lapse.)
+func (s *Store) updateKey(id int64) string {
+	return s.KeyPrefix + "update:" + strconv.FormatInt(id, 10)
 }

@@ -142,19 +142,126 @@ func TestStore_SeenOnce(t *testing.T) {
 	}
 }
 
-// ClaimUpdate is the bot's update dedupe: once per id, remembered 48 h.
+// TestStore_ClaimUpdate checks the claim's life: taken with a lease, busy
+// while a live process holds it, done for 48 h once finished — and taken
+// over at once from a process that is gone.
 func TestStore_ClaimUpdate(t *testing.T) {
-	s, client, _ := MustOpenStore(t)
+	a, client, _ := MustOpenStore(t)
 	ctx := context.Background()
-	var _ cnsbot.UpdateLog = s
-	for i, want := range []bool{true, false} {
-		if first, err := s.ClaimUpdate(ctx, 77); err != nil || first != want {
-			t.Fatalf("claim %d: first=%v err=%v, want %v", i, first, err, want)
+	var _ cnsbot.UpdateLog = a
+	b := otherProcess(t, a, "host/ns/2/b")
+	a.Owner = "host/ns/1/a"
+	dead := map[string]bool{}
+	a.Dead = func(o string) bool { return dead[o] }
+	b.Dead = a.Dead
+
+	mustClaim := func(s *redis.Store, id int64, want cnsbot.UpdateClaim) {
+		t.Helper()
+		if got, err := s.ClaimUpdate(ctx, id); err != nil || got != want {
+			t.Fatalf("%s claims %d: %v err=%v, want %v", s.Owner, id, got, err, want)
 		}
 	}
-	if d, err := client.PTTL(ctx, s.KeyPrefix+"seen:update:77").Result(); err != nil || d <= 47*time.Hour {
-		t.Fatalf("PTTL=%v err=%v, want about 48h", d, err)
+	mustClaim(a, 77, cnsbot.ClaimTaken)
+	if d, err := client.PTTL(ctx, a.KeyPrefix+"update:77").Result(); err != nil || d <= 0 || d > redis.DefaultClaimLease {
+		t.Fatalf("lease PTTL=%v err=%v, want in (0, %v]", d, err, redis.DefaultClaimLease)
 	}
+	mustClaim(a, 77, cnsbot.ClaimBusy) // a redelivery while a handles it
+	mustClaim(b, 77, cnsbot.ClaimBusy) // a is alive
+	if err := a.FinishUpdate(ctx, 77); err != nil {
+		t.Fatal(err)
+	}
+	mustClaim(a, 77, cnsbot.ClaimDone)
+	mustClaim(b, 77, cnsbot.ClaimDone)
+	if d, err := client.PTTL(ctx, a.KeyPrefix+"update:77").Result(); err != nil || d <= 47*time.Hour {
+		t.Fatalf("done PTTL=%v err=%v, want about 48h", d, err)
+	}
+
+	// a dies while handling 78: b takes it over at once, and a's ghost
+	// cannot take it back.
+	mustClaim(a, 78, cnsbot.ClaimTaken)
+	dead[a.Owner] = true
+	mustClaim(b, 78, cnsbot.ClaimTaken)
+	dead[a.Owner], dead[b.Owner] = false, false
+	mustClaim(a, 78, cnsbot.ClaimBusy)
+}
+
+// TestStore_ClaimLeaseLapses checks that a claim its process stops renewing
+// lapses, and that Renew keeps one alive.
+func TestStore_ClaimLeaseLapses(t *testing.T) {
+	a, _, m := MustOpenStore(t)
+	ctx := context.Background()
+	b := otherProcess(t, a, "host/ns/2/b")
+	a.Owner = "host/ns/1/a"
+	a.ClaimLease = 300 * time.Millisecond
+	if got, err := a.ClaimUpdate(ctx, 5); err != nil || got != cnsbot.ClaimTaken {
+		t.Fatalf("claim: %v %v", got, err)
+	}
+	if got, err := a.ClaimUpdate(ctx, 6); err != nil || got != cnsbot.ClaimTaken {
+		t.Fatalf("claim: %v %v", got, err)
+	}
+	if err := a.FinishUpdate(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		advance(m, 200*time.Millisecond)
+		if err := a.Renew(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := b.ClaimUpdate(ctx, 5); err != nil || got != cnsbot.ClaimBusy {
+			t.Fatalf("renewed claim: %v %v, want busy", got, err)
+		}
+	}
+	advance(m, 400*time.Millisecond)
+	if got, err := b.ClaimUpdate(ctx, 5); err != nil || got != cnsbot.ClaimTaken {
+		t.Fatalf("lapsed claim: %v %v, want taken", got, err)
+	}
+	if got, err := b.ClaimUpdate(ctx, 6); err != nil || got != cnsbot.ClaimDone {
+		t.Fatalf("finished update: %v %v, want done (Renew must not revive it)", got, err)
+	}
+}
+
+// TestStore_LockOfDeadProcess checks that a user's lock held by a process
+// that is gone is taken at once, not after its TTL.
+func TestStore_LockOfDeadProcess(t *testing.T) {
+	a, _, _ := MustOpenStore(t)
+	b := otherProcess(t, a, "host/ns/2/b")
+	a.Owner = "host/ns/1/a"
+	b.Dead = func(o string) bool { return o == a.Owner }
+	k := cnsbot.ConversationKey{ChatID: 1, UserID: 2}
+	convtest.MustLock(t, a, k) // never unlocked: a was killed
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	unlock, err := b.Lock(ctx, k, time.Minute)
+	if err != nil {
+		t.Fatalf("lock held by a dead process: %v", err)
+	}
+	unlock()
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("took %v", d)
+	}
+}
+
+// otherProcess opens a second store on a's Redis and prefix, as another
+// bot process named owner.
+func otherProcess(t *testing.T, a *redis.Store, owner string) *redis.Store {
+	t.Helper()
+	b := redis.NewStore(a.URL, a.KeyPrefix)
+	b.Owner = owner
+	if err := b.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// advance lets d pass for key TTLs: miniredis's clock, or the real one.
+func advance(m *miniredis.Miniredis, d time.Duration) {
+	if m != nil {
+		m.FastForward(d)
+		return
+	}
+	time.Sleep(d)
 }
 
 // TestStore_Unavailable checks that a Redis outage surfaces quickly as
