@@ -40,6 +40,8 @@ const (
 	LogCalls      = "calls"       // number of calls
 	LogMessages   = "messages"    // number of messages
 	LogBytes      = "bytes"       // size of a body in bytes
+	LogOwner      = "owner"       // a process as named in a lease (package lease)
+	LogHolder     = "holder"      // the owner that held a lease before
 
 	// The process.
 	LogVersion   = "version"   // build version

@@ -30,6 +30,7 @@ type OutboxMessage struct {
 	IsGroup       bool   // groups allow 20 messages a minute
 	Text          string // HTML, rendered in the recipient's locale
 	Status        OutboxStatus
+	Owner         string // while sending: the process that claimed it (package lease)
 	Attempts      int
 	NextAttemptAt time.Time
 	LastError     string
@@ -53,22 +54,49 @@ type OutboxBatch struct {
 	Total, Queued, Sent, Failed, Blocked int
 }
 
-// OutboxService persists mass messages.
+// Lease is the right of one process at a time to play a role — the
+// outbox's sender — until ExpiresAt unless its owner renews it. Owner names
+// the process (package lease).
+type Lease struct {
+	Owner      string
+	AcquiredAt time.Time // when Owner took it
+	ExpiresAt  time.Time
+}
+
+// OutboxService persists mass messages, and the lease of the one process
+// that sends them.
 type OutboxService interface {
 	// CreateBatch stores the batch and its messages in one transaction.
 	CreateBatch(ctx context.Context, b *OutboxBatch, msgs []*OutboxMessage) error
+
+	// FindSenderLease returns the sender's lease; ENOTFOUND when no process
+	// ever took it. A read: it takes no write turn.
+	FindSenderLease(ctx context.Context) (*Lease, error)
+	// AcquireSenderLease gives the sender's lease to owner until now+ttl if
+	// it is still as prev was read (nil: never taken), and puts back in the
+	// queue every message left sending, with their count. ECONFLICT when
+	// another process renewed or took the lease since prev was read.
+	AcquireSenderLease(ctx context.Context, owner string, prev *Lease, now time.Time, ttl time.Duration) (*Lease, int, error)
+	// RenewSenderLease extends owner's lease to now+ttl; ECONFLICT when
+	// owner no longer holds it.
+	RenewSenderLease(ctx context.Context, owner string, now time.Time, ttl time.Duration) (*Lease, error)
+	// ReleaseSenderLease ends owner's lease at now, so that another process
+	// takes it at once; nothing when owner does not hold it.
+	ReleaseSenderLease(ctx context.Context, owner string, now time.Time) error
+
 	// ClaimDue marks up to limit queued messages whose time has come as
-	// sending and returns them, oldest first.
-	ClaimDue(ctx context.Context, now time.Time, limit int) ([]*OutboxMessage, error)
+	// sending by owner and returns them, oldest first. ECONFLICT when owner
+	// does not hold the sender's lease.
+	ClaimDue(ctx context.Context, owner string, now time.Time, limit int) ([]*OutboxMessage, error)
 	MarkSent(ctx context.Context, id int64, at time.Time) error
 	// MarkRetry puts a message back in the queue for a later attempt.
 	MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error
 	MarkFailed(ctx context.Context, id int64, lastErr string) error
 	// MarkBlocked ends the message and marks its member blocked.
 	MarkBlocked(ctx context.Context, id int64) error
-	// RecoverInFlight returns to the queue every message left sending by a
-	// process that stopped mid-call (at-least-once for that one call).
-	RecoverInFlight(ctx context.Context) (int, error)
+	// RecoverInFlight returns to the queue the messages owner left sending
+	// (claimed, not called, when it stops).
+	RecoverInFlight(ctx context.Context, owner string) (int, error)
 	FindBatch(ctx context.Context, id int64) (*OutboxBatch, error)
 	// FinishBatch marks a batch done when none of its messages is queued or
 	// sending; first is true for the one call that finished it.

@@ -13,6 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"cnsbot"
+	"cnsbot/lease"
 )
 
 // SenderAPI is the part of the Bot API the outbox calls; *tgbot.Bot
@@ -42,18 +43,42 @@ type SenderAPI interface {
 // error (5xx, network) is retried after Backoff·2^(attempt−1), at most
 // MaxBackoff, and the message fails after MaxAttempts answered calls.
 //
-// Crashes and restarts: at-least-once for the calls in flight. Every message
-// is stored before it is sent, and claimed (status sending) before its call.
-// A message whose call was in flight when the process died — Telegram may
-// or may not have delivered it; nobody can know — is still sending; Run
-// re-queues it when it starts again (RecoverInFlight) and sends it again.
-// A lost announcement is worse than one duplicate, and the duplicates are
-// bounded: a call holds one of Concurrency slots until its mark is
-// committed, so at most Concurrency messages can be sent twice per crash.
-// Messages claimed but not yet called were not sent and are not duplicated.
-// The per-chat limits are kept in memory: a duplicate may follow the
-// original to its chat within a second (Telegram would answer 429 at worst).
-// One Outbox runs per database.
+// One sender per database. Every `cnsbot run` on a database runs an Outbox,
+// but only the one holding the sender's lease (a row of the store, see
+// cnsbot.OutboxService) claims and sends; the others stand by. So two
+// processes never send beside each other — together they would break
+// Telegram's 30 a second — nor send each other's messages. The holder
+// renews the lease every LeaseRenew for LeaseTTL; a standby looks at it
+// every LeasePoll, with one read that takes no write turn, and takes it
+// over when it has expired or when its owner is dead (Dead: a process of
+// this host that no longer runs). So after a kill -9 a process on the same
+// host — the restarted one, or a standby — takes over within LeasePoll
+// (2 s), and one on another host within LeaseTTL (15 s) plus LeasePoll.
+// A clean stop releases the lease: the standby takes over at its next look.
+//
+// Crashes and takeovers: at-least-once for the calls in flight. Every
+// message is stored before it is sent, and claimed (status sending, with
+// Owner) before its call, only while the claimer holds the lease. A message
+// whose call was in flight when its sender died — Telegram may or may not
+// have delivered it; nobody can know — is still sending; the next holder
+// puts every message left sending back in the queue as it takes the lease
+// (AcquireSenderLease) and sends it again. A lost announcement is worse
+// than one duplicate, and the duplicates are bounded: a call holds one of
+// Concurrency slots until its mark is committed, so at most Concurrency
+// messages can be sent twice per crash. Messages claimed but not yet called
+// were not sent and are not duplicated. The per-chat limits are kept in
+// memory: a duplicate may follow the original to its chat within a second
+// (Telegram would answer 429 at worst).
+//
+// Losing the lease. A holder that could not renew in time (paused, or the
+// database failing) and finds the lease expired or taken stops: it starts
+// no call once its lease has less than a fifth of LeaseTTL left by its own
+// clock, its claims fail once another process holds the lease (ClaimDue
+// checks it in its transaction), and it drops what it claimed and did not
+// call — the new holder re-queued those. Its calls in flight then run to
+// their answer (at most StopTimeout) and are marked; the new holder may
+// have re-queued and sent them again: the same bound, Concurrency
+// duplicates. It then stands by like any other process.
 //
 // Set the fields before Run; zero fields take the defaults in their
 // comments, except RatePerSecond (0: no global limit, for benchmarks; the
@@ -84,6 +109,20 @@ type Outbox struct {
 	// OnResult, when set, is told each call's result: sent, retry, failed,
 	// blocked or rate_limited (metrics).
 	OnResult func(result string)
+
+	// Owner names this process in the sender's lease and on the messages
+	// it claims; lease.Self. Tests give two outboxes in one binary two
+	// owners.
+	Owner string
+	// Dead reports whether the owner of a lease is known to be gone, so
+	// that its lease is taken over at once instead of when it expires;
+	// lease.Dead. Tests replace it to kill an owner.
+	Dead func(owner string) bool
+	// The lease runs on the wall clock (time.Now), not on Now, which tests
+	// move by hours.
+	LeaseTTL   time.Duration // how long the lease lasts unless renewed; 15 s
+	LeaseRenew time.Duration // how often its holder renews it; LeaseTTL/3
+	LeasePoll  time.Duration // how often a standby looks at it; 2 s, at most LeaseTTL/3
 
 	// OnBatchDone is called once per batch when none of its messages is
 	// queued or sending, with its final counts; the caller sends the
@@ -133,6 +172,20 @@ func (o *Outbox) now() time.Time {
 	return o.Now()
 }
 
+func (o *Outbox) owner() string {
+	if o.Owner == "" {
+		return lease.Self
+	}
+	return o.Owner
+}
+
+func (o *Outbox) dead(owner string) bool {
+	if o.Dead == nil {
+		return lease.Dead(owner)
+	}
+	return o.Dead(owner)
+}
+
 func (o *Outbox) logger() *slog.Logger {
 	if o.Logger == nil {
 		return slog.Default()
@@ -144,6 +197,7 @@ func (o *Outbox) logger() *slog.Logger {
 type outboxConfig struct {
 	rate, groupPerMinute, maxAttempts, concurrency, claimSize               int
 	perChat, backoff, maxBackoff, retryUnit, poll, callTimeout, stopTimeout time.Duration
+	leaseTTL, leaseRenew, leasePoll, leaseMargin                            time.Duration
 }
 
 func (o *Outbox) config() outboxConfig {
@@ -172,20 +226,28 @@ func (o *Outbox) config() outboxConfig {
 		callTimeout:    or(o.CallTimeout, 30*time.Second),
 		stopTimeout:    or(o.StopTimeout, 10*time.Second),
 	}
+	c.leaseTTL = or(o.LeaseTTL, 15*time.Second)
+	c.leaseRenew = min(or(o.LeaseRenew, c.leaseTTL/3), c.leaseTTL/2)
+	c.leasePoll = min(or(o.LeasePoll, 2*time.Second), c.leaseTTL/3)
+	// A call starts only while the lease has this much left: room for one
+	// renewal that fails and for clocks of two hosts that disagree a little.
+	c.leaseMargin = c.leaseTTL / 5
 	// Enough claimed ahead to keep every slot busy between two claims,
 	// few enough that a claim is a short transaction.
 	c.claimSize = max(64, 16*c.concurrency)
 	return c
 }
 
-// Run re-queues what a stopped process left in flight, then sends until
-// ctx ends: it claims due messages, sends them within the limits, marks
-// them, finishes batches and calls OnBatchDone. It polls the store every
-// PollInterval when idle and at once after Notify. When ctx ends it starts
-// no call, waits up to StopTimeout for the calls in flight and their marks,
-// puts back in the queue what it had claimed but not sent, and returns nil.
-// Errors of the store while running are logged and retried; Run returns an
-// error only when it cannot start.
+// Run sends until ctx ends, as long as this process holds the sender's
+// lease, and stands by when another live process holds it, looking every
+// LeasePoll whether it may take it. Holding the lease, it claims due
+// messages, sends them within the limits, marks them, finishes batches and
+// calls OnBatchDone; it polls the store every PollInterval when idle and at
+// once after Notify. When ctx ends it starts no call, waits up to
+// StopTimeout for the calls in flight and their marks, puts back in the
+// queue what it had claimed but not sent, releases the lease and returns
+// nil. Errors of the store while running are logged and retried; Run
+// returns an error only when it cannot start.
 func (o *Outbox) Run(ctx context.Context) error {
 	if o.Store == nil || o.API == nil {
 		return fmt.Errorf("outbox: Store and API required")
@@ -196,25 +258,119 @@ func (o *Outbox) Run(ctx context.Context) error {
 	defer o.running.Store(false)
 	o.init()
 
-	n, err := o.Store.RecoverInFlight(ctx)
+	cfg := o.config()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	var holder string // the live holder last logged
+	var lastErr time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		l, held, err := o.acquire(ctx, cfg)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil:
+			if time.Since(lastErr) >= time.Minute {
+				lastErr = time.Now()
+				o.logger().Error("outbox: look at the sender's lease", cnsbot.LogError, err)
+			}
+		case held != nil:
+			if held.Owner != holder {
+				holder = held.Owner
+				o.logger().Info("outbox: standing by; another process sends", cnsbot.LogHolder, held.Owner, cnsbot.LogUntil, held.ExpiresAt)
+			}
+		case l != nil:
+			holder = ""
+			if err := o.sendUnder(ctx, cfg, l); err != nil {
+				o.logger().Error("outbox: stop", cnsbot.LogError, err)
+			}
+		}
+		timer.Reset(cfg.leasePoll)
+	}
+}
+
+// acquire takes the sender's lease when nobody holds it, its holder let it
+// expire or is dead, or it is this process's own from an earlier run; it
+// returns the lease of the live holder otherwise (held), or neither when
+// another process took it first.
+func (o *Outbox) acquire(ctx context.Context, cfg outboxConfig) (mine, held *cnsbot.Lease, err error) {
+	now := time.Now()
+	cur, err := o.Store.FindSenderLease(ctx)
+	if cnsbot.IsNotFound(err) {
+		cur, err = nil, nil
+	}
 	if err != nil {
-		return fmt.Errorf("outbox: %w", err)
+		return nil, nil, err
 	}
-	if n > 0 {
-		o.logger().Warn("outbox: re-queued messages left sending by a stopped process; those whose call was in flight may arrive twice", cnsbot.LogMessages, n)
+	self := o.owner()
+	expired := cur != nil && !cur.ExpiresAt.After(now)
+	if cur != nil && cur.Owner != self && !expired && !o.dead(cur.Owner) {
+		return nil, cur, nil
 	}
-	r := newOutboxRun(o, ctx)
+	l, n, err := o.Store.AcquireSenderLease(ctx, self, cur, now, cfg.leaseTTL)
+	if cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case cur != nil && cur.Owner != self && !expired:
+		o.logger().Warn("outbox: took the sender's lease over from a dead process; its calls in flight may arrive twice",
+			cnsbot.LogOwner, self, cnsbot.LogHolder, cur.Owner, cnsbot.LogMessages, n)
+	case cur != nil && cur.Owner != self && n > 0:
+		// Released at a clean stop, the lease would have nothing left
+		// sending: its holder stopped without handing back.
+		o.logger().Warn("outbox: took the sender's lease over from a process that let it expire; its calls in flight may arrive twice",
+			cnsbot.LogOwner, self, cnsbot.LogHolder, cur.Owner, cnsbot.LogUntil, cur.ExpiresAt, cnsbot.LogMessages, n)
+	case n > 0:
+		o.logger().Warn("outbox: sending; re-queued messages left sending, those whose call was in flight may arrive twice",
+			cnsbot.LogOwner, self, cnsbot.LogMessages, n)
+	default:
+		o.logger().Info("outbox: sending; this process holds the sender's lease", cnsbot.LogOwner, self)
+	}
+	return l, nil, nil
+}
+
+// sendUnder sends while this process holds l: until ctx ends, or the lease
+// is lost. It renews the lease meanwhile, and releases it at the end.
+func (o *Outbox) sendUnder(ctx context.Context, cfg outboxConfig, l *cnsbot.Lease) error {
+	runCtx, lost := context.WithCancel(ctx)
+	defer lost()
+	r := newOutboxRun(o, runCtx)
 	defer r.cancelCalls()
-	if l, ok := o.Store.(batchLister); ok {
-		ids, err := l.UnfinishedBatches(ctx)
-		if err != nil {
-			return fmt.Errorf("outbox: %w", err)
+	r.lost = lost
+	r.setLease(l)
+
+	stopRenew, renewed := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(renewed)
+		r.renew(stopRenew)
+	}()
+	err := func() error {
+		if lister, ok := o.Store.(batchLister); ok {
+			ids, err := lister.UnfinishedBatches(runCtx)
+			if err != nil && runCtx.Err() == nil {
+				r.logErr("outbox: find unfinished batches", err)
+			}
+			for _, id := range ids {
+				r.candidates[id] = true
+			}
 		}
-		for _, id := range ids {
-			r.candidates[id] = true
-		}
+		return r.loop(runCtx)
+	}()
+	close(stopRenew)
+	<-renewed
+
+	rctx, cancel := context.WithTimeout(r.markCtx, cfg.stopTimeout)
+	defer cancel()
+	if rerr := o.Store.ReleaseSenderLease(rctx, o.owner(), time.Now()); rerr != nil && err == nil {
+		err = fmt.Errorf("outbox: %w", rerr)
 	}
-	return r.loop(ctx)
+	return err
 }
 
 // outboxItem is a claimed message held in memory until its call.
@@ -239,6 +395,13 @@ type outboxRun struct {
 	callCtx     context.Context // outlives Run's ctx by StopTimeout
 	cancelCalls context.CancelFunc
 	markCtx     context.Context // marks are written even after ctx ends
+
+	// leaseUntil is when this run stops starting calls (UnixNano of the
+	// wall clock): its lease's expiry less cfg.leaseMargin. lost ends the
+	// run when the lease is lost.
+	leaseUntil atomic.Int64
+	lost       context.CancelFunc
+	lostOnce   sync.Once
 
 	pending    []*outboxItem
 	chats      map[int64]*chatLimit
@@ -335,10 +498,12 @@ func (r *outboxRun) claim(ctx context.Context, now time.Time) {
 	}
 	want := r.cfg.claimSize - (len(r.pending) - r.longWaits)
 	r.nextPoll = now.Add(r.cfg.poll)
-	ms, err := r.o.Store.ClaimDue(ctx, now, want)
+	ms, err := r.o.Store.ClaimDue(ctx, r.o.owner(), now, want)
 	if err != nil {
 		r.claimMore = false
-		if ctx.Err() == nil {
+		if cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
+			r.loseLease("outbox: lost the sender's lease to another process; stopped sending")
+		} else if ctx.Err() == nil {
 			r.logErr("outbox: claim", err)
 		}
 		return
@@ -360,6 +525,10 @@ func (r *outboxRun) dispatch(now time.Time) (wakeAt time.Time) {
 		}
 	}
 	r.longWaits = 0
+	if !r.leaseValid() {
+		r.loseLease("outbox: the sender's lease ran out before it was renewed; stopped sending")
+		return wakeAt
+	}
 	if p := r.o.pauseNanos.Load(); p > now.UnixNano() {
 		earliest(time.Unix(0, p))
 		return wakeAt
@@ -422,6 +591,12 @@ func (r *outboxRun) send(it *outboxItem) {
 		r.results <- outboxResult{it: it, requeue: until}
 		return
 	}
+	if !r.leaseValid() {
+		// Lost while this call waited to start: not sent, the run stops.
+		o.gate.RUnlock()
+		r.results <- outboxResult{it: it, requeue: o.now()}
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.callCtx, r.cfg.callTimeout)
 	_, err := o.API.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: m.ChatID, Text: m.Text, ParseMode: models.ParseModeHTML})
 	cancel()
@@ -440,8 +615,9 @@ func (r *outboxRun) send(it *outboxItem) {
 	case errors.Is(err, tgbot.ErrorForbidden):
 		result, markErr = "blocked", o.Store.MarkBlocked(r.markCtx, m.ID)
 	case r.callCtx.Err() != nil:
-		// Cut off at shutdown: left sending, re-queued by RecoverInFlight;
-		// Telegram may have it already (at-least-once).
+		// Cut off at shutdown: left sending, re-queued by RecoverInFlight
+		// or the next holder of the lease; Telegram may have it already
+		// (at-least-once).
 	case errors.Is(err, tgbot.ErrorBadRequest), errors.As(err, &migrated):
 		result, markErr = "failed", o.Store.MarkFailed(r.markCtx, m.ID, o.errText(err))
 	default:
@@ -455,7 +631,8 @@ func (r *outboxRun) send(it *outboxItem) {
 		o.OnResult(result)
 	}
 	if markErr != nil {
-		// The message stays sending; the next start re-queues it.
+		// The message stays sending; RecoverInFlight at stop, or the next
+		// holder of the lease, re-queues it.
 		o.logger().Error("outbox: mark", cnsbot.LogMessageID, m.ID, cnsbot.LogChatID, m.ChatID, cnsbot.LogError, markErr)
 	}
 	r.results <- res
@@ -537,7 +714,9 @@ func (r *outboxRun) finishBatches() {
 }
 
 // stop waits for the calls in flight (cutting them off after StopTimeout),
-// hands back what was claimed and not sent, and finishes what it can.
+// hands back what was claimed and not sent, and finishes what it can. After
+// the lease was lost the new holder has re-queued what this run claimed
+// already; RecoverInFlight then finds nothing of its owner.
 func (r *outboxRun) stop() error {
 	deadline := time.NewTimer(r.cfg.stopTimeout)
 	defer deadline.Stop()
@@ -552,7 +731,7 @@ func (r *outboxRun) stop() error {
 	}
 	ctx, cancel := context.WithTimeout(r.markCtx, r.cfg.stopTimeout)
 	defer cancel()
-	if _, err := r.o.Store.RecoverInFlight(ctx); err != nil {
+	if _, err := r.o.Store.RecoverInFlight(ctx, r.o.owner()); err != nil {
 		return fmt.Errorf("outbox: stop: %w", err)
 	}
 	for _, it := range r.pending {
@@ -563,6 +742,63 @@ func (r *outboxRun) stop() error {
 	r.pending = nil
 	r.finishBatches()
 	return nil
+}
+
+// setLease records the lease this run holds, valid for starting calls until
+// a margin before its expiry.
+func (r *outboxRun) setLease(l *cnsbot.Lease) {
+	r.leaseUntil.Store(l.ExpiresAt.Add(-r.cfg.leaseMargin).UnixNano())
+}
+
+// leaseValid reports whether a call may start: the lease, by the wall
+// clock, is not about to run out.
+func (r *outboxRun) leaseValid() bool { return time.Now().UnixNano() < r.leaseUntil.Load() }
+
+// loseLease ends the run: no call starts any more, claims stop, and stop
+// drops what was claimed and not called. It may run on any goroutine.
+func (r *outboxRun) loseLease(msg string) {
+	r.leaseUntil.Store(0)
+	if r.lost != nil {
+		r.lostOnce.Do(func() {
+			r.o.logger().Warn(msg, cnsbot.LogOwner, r.o.owner())
+			r.lost()
+		})
+	}
+}
+
+// renew renews the lease every LeaseRenew until stop is closed (after the
+// run has stopped: what it does at stop happens under the lease) or the
+// lease is lost: taken by another process, or not renewed before it ran
+// out.
+func (r *outboxRun) renew(stop <-chan struct{}) {
+	t := time.NewTicker(r.cfg.leaseRenew)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(r.markCtx, r.cfg.leaseRenew)
+		l, err := r.o.Store.RenewSenderLease(ctx, r.o.owner(), time.Now(), r.cfg.leaseTTL)
+		cancel()
+		switch {
+		case err == nil:
+			if r.leaseUntil.Load() != 0 {
+				r.setLease(l)
+			}
+		case cnsbot.ErrorCode(err) == cnsbot.ECONFLICT:
+			r.loseLease("outbox: lost the sender's lease to another process; stopped sending")
+			return
+		default:
+			// Not logErr: that one belongs to the loop's goroutine.
+			r.o.logger().Error("outbox: renew the sender's lease", cnsbot.LogError, err)
+			if !r.leaseValid() {
+				r.loseLease("outbox: the sender's lease ran out before it was renewed; stopped sending")
+				return
+			}
+		}
+	}
 }
 
 // prune forgets the chats whose limits no longer hold anything back.

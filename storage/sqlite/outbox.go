@@ -18,10 +18,15 @@ var _ cnsbot.OutboxService = (*OutboxService)(nil)
 // by the sender in package bot and marked one by one as Telegram answers.
 //
 // A message goes queued → sending (ClaimDue) → sent, blocked or failed, or
-// back to queued (MarkRetry, RecoverInFlight). Attempts counts the calls
-// that got an answer: every Mark method adds one; ClaimDue and
-// RecoverInFlight do not, so a message claimed but never called (held back
-// by a rate limit when the process stopped) has used no attempt.
+// back to queued (MarkRetry, RecoverInFlight, AcquireSenderLease). Attempts
+// counts the calls that got an answer: every Mark method adds one; the
+// others do not, so a message claimed but never called (held back by a
+// rate limit when the process stopped) has used no attempt.
+//
+// One process sends: the holder of the sender's lease, a row of the leases
+// table. ClaimDue claims only for the holder, in the same transaction that
+// checks it holds the lease, so every message sending was claimed by the
+// holder of the moment; taking the lease over puts them back in the queue.
 type OutboxService struct {
 	db *DB
 }
@@ -32,7 +37,7 @@ func NewOutboxService(db *DB) *OutboxService {
 }
 
 // outboxColumns are read by scanOutboxMessage, in its order.
-const outboxColumns = `id, batch_id, chat_id, COALESCE(member_id, 0), is_group, text, status, attempts,
+const outboxColumns = `id, batch_id, chat_id, COALESCE(member_id, 0), is_group, text, status, COALESCE(owner, ''), attempts,
 	next_attempt_at, last_error, created_at, sent_at`
 
 // CreateBatch stores the batch and its messages in one transaction and sets
@@ -112,10 +117,13 @@ func (s *OutboxService) CreateBatch(ctx context.Context, b *cnsbot.OutboxBatch, 
 }
 
 // ClaimDue marks up to limit queued messages whose next attempt is at or
-// before now as sending and returns them in claim order (next attempt, then
-// id). One UPDATE … RETURNING in one write transaction: two claimers never
-// get the same message.
-func (s *OutboxService) ClaimDue(ctx context.Context, now time.Time, limit int) ([]*cnsbot.OutboxMessage, error) {
+// before now as sending by owner and returns them in claim order (next
+// attempt, then id). One UPDATE … RETURNING in one write transaction: two
+// claimers never get the same message. The transaction first checks that
+// owner holds the sender's lease — expired or not, as long as nobody took
+// it over — and claims nothing otherwise (ECONFLICT): a process that lost
+// the lease while paused cannot claim when it resumes.
+func (s *OutboxService) ClaimDue(ctx context.Context, owner string, now time.Time, limit int) ([]*cnsbot.OutboxMessage, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -135,13 +143,20 @@ func (s *OutboxService) ClaimDue(ctx context.Context, now time.Time, limit int) 
 	}
 	defer tx.Rollback()
 
+	var holds int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM leases WHERE name = ? AND owner = ?`,
+		leaseOutbox, owner).Scan(&holds); err != nil {
+		return nil, fmt.Errorf("claim outbox messages: %w", err)
+	} else if holds == 0 {
+		return nil, fmt.Errorf("claim outbox messages: %w", cnsbot.Errorf(cnsbot.ECONFLICT, "error.conflict"))
+	}
 	rows, err := tx.QueryContext(ctx, `
-		UPDATE outbox_messages SET status = 'sending'
+		UPDATE outbox_messages SET status = 'sending', owner = ?
 		WHERE id IN (
 			SELECT id FROM outbox_messages
 			WHERE status = 'queued' AND next_attempt_at <= ?
 			ORDER BY next_attempt_at, id LIMIT ?)
-		RETURNING `+outboxColumns, formatTime(now), limit)
+		RETURNING `+outboxColumns, owner, formatTime(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox messages: %w", err)
 	}
@@ -178,7 +193,7 @@ func (s *OutboxService) ClaimDue(ctx context.Context, now time.Time, limit int) 
 func (s *OutboxService) MarkSent(ctx context.Context, id int64, at time.Time) error {
 	return s.mark(ctx, "sent", id, func(tx *Tx) (sql.Result, error) {
 		return tx.ExecContext(s.db.ctx, `UPDATE outbox_messages
-			SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = ''
+			SET status = 'sent', owner = NULL, attempts = attempts + 1, sent_at = ?, last_error = ''
 			WHERE id = ? AND status IN ('queued', 'sending')`, formatTime(at), id)
 	})
 }
@@ -188,7 +203,7 @@ func (s *OutboxService) MarkSent(ctx context.Context, id int64, at time.Time) er
 func (s *OutboxService) MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error {
 	return s.mark(ctx, "for retry", id, func(tx *Tx) (sql.Result, error) {
 		return tx.ExecContext(s.db.ctx, `UPDATE outbox_messages
-			SET status = 'queued', attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+			SET status = 'queued', owner = NULL, attempts = attempts + 1, next_attempt_at = ?, last_error = ?
 			WHERE id = ? AND status IN ('queued', 'sending')`, formatTime(next), lastErr, id)
 	})
 }
@@ -198,7 +213,7 @@ func (s *OutboxService) MarkRetry(ctx context.Context, id int64, next time.Time,
 func (s *OutboxService) MarkFailed(ctx context.Context, id int64, lastErr string) error {
 	return s.mark(ctx, "failed", id, func(tx *Tx) (sql.Result, error) {
 		return tx.ExecContext(s.db.ctx, `UPDATE outbox_messages
-			SET status = 'failed', attempts = attempts + 1, last_error = ?
+			SET status = 'failed', owner = NULL, attempts = attempts + 1, last_error = ?
 			WHERE id = ? AND status IN ('queued', 'sending')`, lastErr, id)
 	})
 }
@@ -211,7 +226,7 @@ func (s *OutboxService) MarkFailed(ctx context.Context, id int64, lastErr string
 func (s *OutboxService) MarkBlocked(ctx context.Context, id int64) error {
 	return s.mark(ctx, "blocked", id, func(tx *Tx) (sql.Result, error) {
 		res, err := tx.ExecContext(s.db.ctx, `UPDATE outbox_messages
-			SET status = 'blocked', attempts = attempts + 1, last_error = 'blocked by the user'
+			SET status = 'blocked', owner = NULL, attempts = attempts + 1, last_error = 'blocked by the user'
 			WHERE id = ? AND status IN ('queued', 'sending')`, id)
 		if err != nil {
 			return nil, err
@@ -260,16 +275,16 @@ func (s *OutboxService) mark(ctx context.Context, verb string, id int64, exec fu
 	return nil
 }
 
-// RecoverInFlight returns every message left sending to the queue, due at
-// the time it already had, and reports how many. The sender calls it when
-// it starts, before claiming anything (what a stopped process left
-// sending), and when it stops (what it claimed but did not call). A message
-// whose call was in flight when the process died may therefore be sent
-// twice: at-least-once for that call (see package bot).
-func (s *OutboxService) RecoverInFlight(ctx context.Context) (int, error) {
+// RecoverInFlight returns the messages owner left sending to the queue,
+// due at the time they already had, and reports how many. The sender calls
+// it when it stops, for what it claimed but did not call. What a process
+// that died left sending is put back by the next holder of the lease
+// (AcquireSenderLease).
+func (s *OutboxService) RecoverInFlight(ctx context.Context, owner string) (int, error) {
 	var n int64
 	err := s.db.Write(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(s.db.ctx, `UPDATE outbox_messages SET status = 'queued' WHERE status = 'sending'`)
+		res, err := tx.ExecContext(s.db.ctx, `UPDATE outbox_messages SET status = 'queued', owner = NULL
+			WHERE status = 'sending' AND owner = ?`, owner)
 		if err != nil {
 			return err
 		}
@@ -424,7 +439,7 @@ func scanOutboxMessage(rows *sql.Rows) (*cnsbot.OutboxMessage, error) {
 	var m cnsbot.OutboxMessage
 	var status, next, created string
 	var sent sql.NullString
-	if err := rows.Scan(&m.ID, &m.BatchID, &m.ChatID, &m.MemberID, &m.IsGroup, &m.Text, &status, &m.Attempts,
+	if err := rows.Scan(&m.ID, &m.BatchID, &m.ChatID, &m.MemberID, &m.IsGroup, &m.Text, &status, &m.Owner, &m.Attempts,
 		&next, &m.LastError, &created, &sent); err != nil {
 		return nil, err
 	}

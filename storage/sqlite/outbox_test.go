@@ -26,10 +26,24 @@ func MustCreateBatch(tb testing.TB, db *sqlite.DB, n int) (*cnsbot.OutboxBatch, 
 	return b, ms
 }
 
+// testOwner is the process that holds the sender's lease in these tests.
+const testOwner = "host/pid:[4026531836]/4242/aa"
+
+// MustSenderLease gives owner the sender's lease for an hour and returns
+// the OutboxService.
+func MustSenderLease(tb testing.TB, db *sqlite.DB, owner string) *sqlite.OutboxService {
+	tb.Helper()
+	s := sqlite.NewOutboxService(db)
+	if _, _, err := s.AcquireSenderLease(context.Background(), owner, nil, now, time.Hour); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
 func TestOutboxService_CreateBatch(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		db := MustOpenDB(t)
-		s := sqlite.NewOutboxService(db)
+		s := MustSenderLease(t, db, testOwner)
 		b, ms := MustCreateBatch(t, db, 3)
 		if b.ID == 0 || !b.CreatedAt.Equal(now.UTC()) || b.DoneAt != nil || b.Total != 3 || b.Queued != 3 {
 			t.Fatalf("batch=%+v", b)
@@ -66,7 +80,7 @@ func TestOutboxService_CreateBatch(t *testing.T) {
 
 	t.Run("ErrInvalid", func(t *testing.T) {
 		db := MustOpenDB(t)
-		s := sqlite.NewOutboxService(db)
+		s := MustSenderLease(t, db, testOwner)
 		ctx := context.Background()
 		assertCode(t, s.CreateBatch(ctx, &cnsbot.OutboxBatch{}, nil), cnsbot.EINVALID)
 		assertCode(t, s.CreateBatch(ctx, &cnsbot.OutboxBatch{Kind: "broadcast"},
@@ -82,7 +96,7 @@ func TestOutboxService_CreateBatch(t *testing.T) {
 func TestOutboxService_ClaimDue(t *testing.T) {
 	t.Run("DueOnlyOldestFirst", func(t *testing.T) {
 		db := MustOpenDB(t)
-		s := sqlite.NewOutboxService(db)
+		s := MustSenderLease(t, db, testOwner)
 		ctx := context.Background()
 		later := now.Add(time.Hour)
 		ms := []*cnsbot.OutboxMessage{
@@ -94,7 +108,7 @@ func TestOutboxService_ClaimDue(t *testing.T) {
 		if err := s.CreateBatch(ctx, &cnsbot.OutboxBatch{Kind: "schedule"}, ms); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.ClaimDue(ctx, now, 2)
+		got, err := s.ClaimDue(ctx, testOwner, now, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,13 +120,13 @@ func TestOutboxService_ClaimDue(t *testing.T) {
 				t.Fatalf("claimed %+v", m)
 			}
 		}
-		if got, err = s.ClaimDue(ctx, now, 10); err != nil || len(got) != 1 || got[0].ID != ms[3].ID {
+		if got, err = s.ClaimDue(ctx, testOwner, now, 10); err != nil || len(got) != 1 || got[0].ID != ms[3].ID {
 			t.Fatalf("second claim=%v, %v", got, err)
 		}
-		if got, err = s.ClaimDue(ctx, now, 10); err != nil || len(got) != 0 {
+		if got, err = s.ClaimDue(ctx, testOwner, now, 10); err != nil || len(got) != 0 {
 			t.Fatalf("third claim=%v, %v; want nothing due", got, err)
 		}
-		if got, err = s.ClaimDue(ctx, later, 10); err != nil || len(got) != 1 || got[0].ID != ms[0].ID {
+		if got, err = s.ClaimDue(ctx, testOwner, later, 10); err != nil || len(got) != 1 || got[0].ID != ms[0].ID {
 			t.Fatalf("claim at its time=%v, %v", got, err)
 		}
 		if n, err := s.Depth(ctx); err != nil || n != 4 {
@@ -122,7 +136,7 @@ func TestOutboxService_ClaimDue(t *testing.T) {
 
 	t.Run("NeverTwice", func(t *testing.T) {
 		db := MustOpenDB(t)
-		s := sqlite.NewOutboxService(db)
+		s := MustSenderLease(t, db, testOwner)
 		const n = 2000
 		MustCreateBatch(t, db, n)
 		var mu sync.Mutex
@@ -132,7 +146,7 @@ func TestOutboxService_ClaimDue(t *testing.T) {
 		for range 20 {
 			wg.Go(func() {
 				for {
-					ms, err := s.ClaimDue(context.Background(), now, 7)
+					ms, err := s.ClaimDue(context.Background(), testOwner, now, 7)
 					if err != nil {
 						errs <- err
 						return
@@ -168,14 +182,14 @@ func TestOutboxService_Mark(t *testing.T) {
 	ctx := context.Background()
 	claimAll := func(t *testing.T, s *sqlite.OutboxService) {
 		t.Helper()
-		if _, err := s.ClaimDue(ctx, now, 100); err != nil {
+		if _, err := s.ClaimDue(ctx, testOwner, now, 100); err != nil {
 			t.Fatal(err)
 		}
 	}
 
 	t.Run("Sent", func(t *testing.T) {
 		db := MustOpenDB(t)
-		s := sqlite.NewOutboxService(db)
+		s := MustSenderLease(t, db, testOwner)
 		_, ms := MustCreateBatch(t, db, 1)
 		claimAll(t, s)
 		at := now.Add(time.Second)
@@ -196,7 +210,7 @@ func TestOutboxService_Mark(t *testing.T) {
 
 	t.Run("RetryThenFailed", func(t *testing.T) {
 		db := MustOpenDB(t)
-		s := sqlite.NewOutboxService(db)
+		s := MustSenderLease(t, db, testOwner)
 		_, ms := MustCreateBatch(t, db, 1)
 		claimAll(t, s)
 		next := now.Add(2 * time.Second)
@@ -207,10 +221,10 @@ func TestOutboxService_Mark(t *testing.T) {
 		if m.Status != cnsbot.OutboxQueued || m.Attempts != 1 || !m.NextAttemptAt.Equal(next) || m.LastError != "500 Internal Server Error" {
 			t.Fatalf("message=%+v", m)
 		}
-		if got, _ := s.ClaimDue(ctx, now, 10); len(got) != 0 {
+		if got, _ := s.ClaimDue(ctx, testOwner, now, 10); len(got) != 0 {
 			t.Fatal("claimed before its retry time")
 		}
-		if got, _ := s.ClaimDue(ctx, next, 10); len(got) != 1 || got[0].Attempts != 1 {
+		if got, _ := s.ClaimDue(ctx, testOwner, next, 10); len(got) != 1 || got[0].Attempts != 1 {
 			t.Fatalf("claim at retry time=%+v", got)
 		}
 		if err := s.MarkFailed(ctx, ms[0].ID, "gave up"); err != nil {
@@ -230,7 +244,7 @@ func TestOutboxService_Mark(t *testing.T) {
 		MustActivate(t, db, a.ID, 5001)
 		b := MustCreateMember(t, db, &cnsbot.Member{FullName: "Lê Văn C", Phone: "0912000002", UnitID: us["V1"].ID, Role: cnsbot.RoleMember})
 		MustActivate(t, db, b.ID, 5002)
-		s := sqlite.NewOutboxService(db)
+		s := MustSenderLease(t, db, testOwner)
 		ms := []*cnsbot.OutboxMessage{
 			{ChatID: 5001, MemberID: a.ID, Text: "x"},
 			{ChatID: 5002, MemberID: b.ID, Text: "x"},
@@ -263,41 +277,41 @@ func TestOutboxService_Mark(t *testing.T) {
 
 func TestOutboxService_RecoverInFlight(t *testing.T) {
 	db := MustOpenDB(t)
-	s := sqlite.NewOutboxService(db)
+	s := MustSenderLease(t, db, testOwner)
 	ctx := context.Background()
 	_, ms := MustCreateBatch(t, db, 5)
-	claimed, err := s.ClaimDue(ctx, now, 3)
+	claimed, err := s.ClaimDue(ctx, testOwner, now, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MarkSent(ctx, claimed[0].ID, now); err != nil {
 		t.Fatal(err)
 	}
-	n, err := s.RecoverInFlight(ctx)
+	n, err := s.RecoverInFlight(ctx, testOwner)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n != 2 {
 		t.Fatalf("recovered %d, want the 2 left sending", n)
 	}
-	got, err := s.ClaimDue(ctx, now, 10)
+	got, err := s.ClaimDue(ctx, testOwner, now, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 4 || got[0].ID != ms[1].ID || got[0].Attempts != 0 {
 		t.Fatalf("claim after recovery: %d messages, first %+v", len(got), got[0])
 	}
-	if n, err := s.RecoverInFlight(ctx); err != nil || n != 4 {
+	if n, err := s.RecoverInFlight(ctx, testOwner); err != nil || n != 4 {
 		t.Fatalf("RecoverInFlight=%d, %v", n, err)
 	}
-	if n, err := s.RecoverInFlight(ctx); err != nil || n != 0 {
+	if n, err := s.RecoverInFlight(ctx, testOwner); err != nil || n != 0 {
 		t.Fatalf("RecoverInFlight again=%d, %v", n, err)
 	}
 }
 
 func TestOutboxService_FinishBatch(t *testing.T) {
 	db := MustOpenDB(t)
-	s := sqlite.NewOutboxService(db)
+	s := MustSenderLease(t, db, testOwner)
 	ctx := context.Background()
 	b, ms := MustCreateBatch(t, db, 4)
 	other, _ := MustCreateBatch(t, db, 1)
@@ -308,7 +322,7 @@ func TestOutboxService_FinishBatch(t *testing.T) {
 	if first, err := s.FinishBatch(ctx, b.ID, now); err != nil || first {
 		t.Fatalf("FinishBatch with messages queued=%v, %v", first, err)
 	}
-	if _, err := s.ClaimDue(ctx, now, 4); err != nil {
+	if _, err := s.ClaimDue(ctx, testOwner, now, 4); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MarkSent(ctx, ms[0].ID, now); err != nil {
