@@ -106,6 +106,9 @@ type harnessOptions struct {
 	Texts    map[string]map[string]string // language → key → text
 	// Scheduler runs schedules for /lichnhac; nil: none.
 	Scheduler handlers.Scheduler
+	// NoOutbox leaves queued batches unsent: no delivery report arrives
+	// while a test compares what a chat saw.
+	NoOutbox bool
 }
 
 // buildHarness runs the bot on the database at path, seeding it with the
@@ -177,7 +180,12 @@ func buildHarness(tb testing.TB, path string, seed bool, opts harnessOptions, st
 	done := make(chan struct{})
 	go func() { defer close(done); b.RunPolling(ctx) }()
 	outboxDone := make(chan struct{})
-	go func() { defer close(outboxDone); outbox.Run(ctx) }()
+	go func() {
+		defer close(outboxDone)
+		if !opts.NoOutbox {
+			outbox.Run(ctx)
+		}
+	}()
 	tb.Cleanup(func() {
 		cancel()
 		<-done
