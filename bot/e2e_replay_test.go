@@ -460,13 +460,12 @@ func replayCases() []replayCase {
 			}},
 		{name: "InviteCode", chat: 1002, effect: memberEffect,
 			setup: func(tb testing.TB, d *replayDriver) *models.Update {
-				code := "moi-mai-2024"
 				m := &cnsbot.Member{FullName: "Vàng Thị Dung", Phone: "0912777888", UnitID: d.h.village.ID, Role: cnsbot.RoleMember,
-					Status: cnsbot.StatusPending, InviteCode: code}
+					Status: cnsbot.StatusPending}
 				if err := d.h.members.CreateMember(context.Background(), m); err != nil {
 					tb.Fatal(err)
 				}
-				return telegramtest.Command(d.h.ids.Next(), 1002, 1002, "/start "+code)
+				return telegramtest.Command(d.h.ids.Next(), 1002, 1002, "/start "+m.InviteCode)
 			}},
 		{name: "JoinUnit", chat: joinerTG, watch: []int64{adminTG}, effect: memberEffect,
 			setup: func(tb testing.TB, d *replayDriver) *models.Update {
