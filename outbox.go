@@ -51,7 +51,7 @@ type OutboxBatch struct {
 	// ECONFLICT when a batch has it already. "" for none.
 	Key       string
 	CreatedAt time.Time
-	DoneAt       *time.Time
+	DoneAt    *time.Time
 
 	Total, Queued, Sent, Failed, Blocked int
 }

@@ -713,7 +713,10 @@ func (f *reports) showSaved(ctx context.Context, req *Request, batch int64, edit
 		return err
 	}
 	// In the order of the draft: the key ends with the item's index.
-	index := func(r *cnsbot.Report) int { i, _ := strconv.Atoi(strings.TrimPrefix(r.IdempotencyKey, prefix)); return i }
+	index := func(r *cnsbot.Report) int {
+		i, _ := strconv.Atoi(strings.TrimPrefix(r.IdempotencyKey, prefix))
+		return i
+	}
 	slices.SortFunc(rs, func(a, b *cnsbot.Report) int { return index(a) - index(b) })
 	d := &reportDraft{Batch: batch, Date: rs[0].Date, Note: rs[0].Note}
 	for _, r := range rs {
