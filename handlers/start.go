@@ -337,36 +337,13 @@ func (f *registration) chooseUnit(ctx context.Context, req *Request, cb Callback
 	} else if err != nil {
 		return fmt.Errorf("create join request: %w", err)
 	}
-	if err := req.endConversation(ctx); err != nil {
-		return err
-	}
-	return f.sendRequest(ctx, req, jr, unit)
-}
-
-// resumeRequest sends on the sender's pending request for the unit whose
-// button was pressed; a stale button when there is none.
-func (f *registration) resumeRequest(ctx context.Context, req *Request, unitID int64) error {
-	jr, err := f.Joins.FindPendingJoinRequest(ctx, req.UserID)
-	if cnsbot.IsNotFound(err) || err == nil && jr.UnitID != unitID {
-		return req.staleButton(ctx)
-	} else if err != nil {
-		return fmt.Errorf("find pending join request: %w", err)
-	}
-	unit, err := f.Units.FindUnitByID(ctx, unitID)
-	if err != nil {
-		return fmt.Errorf("find unit %d: %w", unitID, err)
-	}
-	return f.sendRequest(ctx, req, jr, unit)
-}
-
-// sendRequest notifies the admins of a join request and tells the sender.
-// Handled again after a crash it notifies them again: an admin may get a
-// second copy of a notice the first run sent, none is lost.
-func (f *registration) sendRequest(ctx context.Context, req *Request, jr *cnsbot.JoinRequest, unit *cnsbot.Unit) error {
 	path, err := f.unitPath(ctx, unit.ID)
 	if err != nil {
 		return err
 	}
+	// The flow ends after the notices and the answer: a crash before that
+	// leaves it, and the press handled again sends them (an admin may get a
+	// second copy of a notice the first run sent; none is lost).
 	sent, err := f.requests.notify(ctx, jr, unit, path)
 	if err != nil {
 		return err
@@ -375,7 +352,28 @@ func (f *registration) sendRequest(ctx context.Context, req *Request, jr *cnsbot
 	if !sent {
 		key = "start.request_nobody"
 	}
-	return req.show(ctx, true, req.T(key, "Unit", path), nil)
+	if err := req.show(ctx, true, req.T(key, "Unit", path), nil); err != nil {
+		return err
+	}
+	return req.endConversation(ctx)
+}
+
+// resumeRequest answers a unit button whose flow is gone with the
+// sender's pending request for that unit: a second tap, or the press
+// handled again after a crash that came after everything but the done
+// mark. The admins were told already; a stale button when there is none.
+func (f *registration) resumeRequest(ctx context.Context, req *Request, unitID int64) error {
+	jr, err := f.Joins.FindPendingJoinRequest(ctx, req.UserID)
+	if cnsbot.IsNotFound(err) || err == nil && jr.UnitID != unitID {
+		return req.staleButton(ctx)
+	} else if err != nil {
+		return fmt.Errorf("find pending join request: %w", err)
+	}
+	path, err := f.unitPath(ctx, unitID)
+	if err != nil {
+		return err
+	}
+	return req.show(ctx, true, req.T("start.request_sent", "Unit", path), nil)
 }
 
 // chatMember keeps a member's blocked status current: Telegram
