@@ -28,6 +28,10 @@ type Conversation struct {
 	// Stores keep the key ConversationGrace longer so that the user can be
 	// told at their next message that the draft expired, instead of nothing.
 	ExpiresAt time.Time `json:"expires_at"`
+	// Finished is the update that ended the flow, 0 while it runs. The
+	// state is kept so that this update, handled again after a crash, can
+	// answer as the first time; to any other update there is no flow.
+	Finished int64 `json:"finished,omitempty"`
 }
 
 // ConversationGrace is how long an expired draft is kept after ExpiresAt so

@@ -185,6 +185,9 @@ type ReportService interface {
 	// CreateNoActivity saves a team's "no activity" declaration. ECONFLICT
 	// when its IdempotencyKey already exists: nothing is written twice.
 	CreateNoActivity(ctx context.Context, n *NoActivity) error
+	// FindNoActivityByKey returns the declaration saved with an idempotency
+	// key, ENOTFOUND when none: a replayed confirmation shows its receipt.
+	FindNoActivityByKey(ctx context.Context, key string) (*NoActivity, error)
 }
 
 // ImportService loads master data in bulk. Each call is all-or-nothing: one

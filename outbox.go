@@ -48,8 +48,11 @@ type OutboxBatch struct {
 	// ReportChatID gets the delivery report when every message is done; 0: none.
 	ReportChatID int64
 	ReportLocale string
-	CreatedAt    time.Time
-	DoneAt       *time.Time
+	// Key makes the batch once per update that queued it: CreateBatch is
+	// ECONFLICT when a batch has it already. "" for none.
+	Key       string
+	CreatedAt time.Time
+	DoneAt    *time.Time
 
 	Total, Queued, Sent, Failed, Blocked int
 }
@@ -98,6 +101,8 @@ type OutboxService interface {
 	// (claimed, not called, when it stops).
 	RecoverInFlight(ctx context.Context, owner string) (int, error)
 	FindBatch(ctx context.Context, id int64) (*OutboxBatch, error)
+	// FindBatchByKey returns the batch queued with key, ENOTFOUND if none.
+	FindBatchByKey(ctx context.Context, key string) (*OutboxBatch, error)
 	// FinishBatch marks a batch done when none of its messages is queued or
 	// sending; first is true for the one call that finished it.
 	FinishBatch(ctx context.Context, id int64, at time.Time) (first bool, err error)

@@ -106,6 +106,12 @@ func (f *broadcasts) button(ctx context.Context, req *Request, cb Callback) erro
 	c, ok, err := req.currentFlow(ctx, flowBroadcast, cb.Version)
 	if err != nil {
 		return err
+	} else if !ok && cb.Action == "send" {
+		// The press handled again after a crash that ended the flow.
+		if _, err := f.Outbox.FindBatchByKey(ctx, pressKey(req)); err == nil {
+			return f.queued(ctx, req)
+		}
+		return req.staleButton(ctx)
 	} else if !ok {
 		return req.staleButton(ctx)
 	}
@@ -156,8 +162,10 @@ func (f *broadcasts) announcement(lang string, from *cnsbot.Member, text string)
 }
 
 // sendBroadcast queues one message per recipient, rendered in the
-// recipient's language, as one outbox batch; the conversation ends in the
-// same step so a second tap finds nothing to send.
+// recipient's language, as one outbox batch keyed by the press (its
+// callback query): the press handled again after a crash finds its batch
+// and answers as the first time; the conversation ends after the batch is
+// queued, so a second tap finds nothing to send.
 func (f *broadcasts) sendBroadcast(ctx context.Context, req *Request, d broadcastDraft) error {
 	ms, err := f.recipients(ctx, req.member.UnitID, d.Audience)
 	if err != nil {
@@ -166,24 +174,49 @@ func (f *broadcasts) sendBroadcast(ctx context.Context, req *Request, d broadcas
 	if len(ms) == 0 {
 		return req.staleButton(ctx)
 	}
-	if err := req.endConversation(ctx); err != nil {
-		return err
-	}
 	batch := &cnsbot.OutboxBatch{Kind: "broadcast", Title: firstLine(d.Text), CreatedBy: req.member.ID,
-		ReportChatID: req.ChatID, ReportLocale: req.lang}
+		ReportChatID: req.ChatID, ReportLocale: req.lang, Key: pressKey(req)}
 	msgs := make([]*cnsbot.OutboxMessage, 0, len(ms))
 	for _, m := range ms {
 		msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID,
 			Text: f.announcement(f.memberLang(m), req.member, d.Text)})
 	}
-	if err := f.Outbox.CreateBatch(ctx, batch, msgs); err != nil {
+	if err := f.Outbox.CreateBatch(ctx, batch, msgs); cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
+		return f.queued(ctx, req)
+	} else if err != nil {
 		return fmt.Errorf("queue broadcast: %w", err)
 	}
 	f.notifyOutbox()
+	if err := req.endConversation(ctx); err != nil {
+		return err
+	}
+	return f.showQueued(ctx, req, batch)
+}
+
+// pressKey is the idempotency key of a batch queued by a button press.
+func pressKey(req *Request) string { return "cq:" + req.CallbackQuery.ID }
+
+// queued answers a press whose batch was queued before a crash cut the
+// handling off, and ends the flow if the crash left it.
+func (f *broadcasts) queued(ctx context.Context, req *Request) error {
+	b, err := f.Outbox.FindBatchByKey(ctx, pressKey(req))
+	if err != nil {
+		return fmt.Errorf("find batch of the press: %w", err)
+	}
+	if req.conv != nil {
+		if err := req.endConversation(ctx); err != nil {
+			return err
+		}
+	}
+	return f.showQueued(ctx, req, b)
+}
+
+// showQueued puts "queued N" with the progress button in place of the preview.
+func (f *broadcasts) showQueued(ctx context.Context, req *Request, b *cnsbot.OutboxBatch) error {
 	kb := inlineKeyboard([]models.InlineKeyboardButton{
-		button(req.T("broadcast.progress_button"), Callback{Feature: prefixBroadcast, Action: "prog", ID: batch.ID}.String()),
+		button(req.T("broadcast.progress_button"), Callback{Feature: prefixBroadcast, Action: "prog", ID: b.ID}.String()),
 	})
-	if err := req.edit(ctx, req.T("broadcast.queued", "Count", len(msgs)), kb); err != nil {
+	if err := req.edit(ctx, req.T("broadcast.queued", "Count", b.Total), kb); err != nil {
 		return err
 	}
 	return req.answer(ctx, "")

@@ -43,8 +43,12 @@ func (f *evidence) attach(ctx context.Context, req *Request, msg *models.Message
 			}
 		}
 	}
-	if _, err := f.Reports.AttachEvidence(ctx, target.ID, photo.FileID, req.member.ID); err != nil {
-		return fmt.Errorf("attach evidence: %w", err)
+	// The report holds this very photo when the update is handled again
+	// after a crash: the audit trail gets no second entry.
+	if target.EvidenceFileID != photo.FileID {
+		if _, err := f.Reports.AttachEvidence(ctx, target.ID, photo.FileID, req.member.ID); err != nil {
+			return fmt.Errorf("attach evidence: %w", err)
+		}
 	}
 	ind := set.byID[target.IndicatorID]
 	name := ""

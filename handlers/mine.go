@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"cnsbot"
 	"cnsbot/textvi"
@@ -21,6 +22,10 @@ const (
 
 type fixDraft struct {
 	ReportID int64 `json:"report"`
+	// Old and Value are the correction made, kept with the finished flow
+	// for the answer of the same update handled again.
+	Old   float64 `json:"old,omitempty"`
+	Value float64 `json:"v,omitempty"`
 }
 
 // mine: /cuatoi lists the caller's recent reports — a team lead's whole
@@ -197,11 +202,16 @@ func (f *mine) button(ctx context.Context, req *Request, cb Callback) error {
 	return req.staleButton(ctx)
 }
 
-// continueFix takes the corrected value typed after ✏️.
+// continueFix takes the corrected value typed after ✏️. The flow ends
+// with the correction kept in it (Finished), so that the same text handled
+// again after a crash answers as the first time instead of as free text.
 func (f *mine) continueFix(ctx context.Context, req *Request, text string) error {
 	var d fixDraft
 	if err := json.Unmarshal(req.conv.Draft, &d); err != nil {
 		return fmt.Errorf("decode fix draft: %w", err)
+	}
+	if req.conv.Finished != 0 {
+		return f.corrected(ctx, req, d)
 	}
 	rep, err := f.ownReport(ctx, req, d.ReportID)
 	if err != nil {
@@ -226,13 +236,56 @@ func (f *mine) continueFix(ctx context.Context, req *Request, text string) error
 	if err := checkValue(req, ind, v); err != nil {
 		return err
 	}
-	old := rep.Value
-	if _, err := f.Reports.CorrectReport(ctx, rep.ID, v, req.member.ID); err != nil {
-		return fmt.Errorf("correct report %d: %w", rep.ID, err)
-	}
-	if err := req.endConversation(ctx); err != nil {
+	if d.Old, err = f.correctOnce(ctx, req, rep, v); err != nil {
 		return err
 	}
-	return req.Reply(ctx, req.T("mine.corrected", "ID", rep.ID, "Indicator", ind.Name(req.lang), "Old", old, "Value", v,
-		"Unit", req.measure(ind.Unit), "Date", rep.Date), nil)
+	d.Value = v
+	draft, _ := json.Marshal(d)
+	if err := req.saveConversation(ctx, &cnsbot.Conversation{Flow: flowFix, Step: stepValue, Draft: draft, Finished: req.ID}); err != nil {
+		return err
+	}
+	return f.corrected(ctx, req, d)
+}
+
+// correctOnce sets the report's new value and returns the old one. When the
+// report's newest change is this correction, made since ✏️ was pressed, the
+// update is being handled again after a crash: the value is not set twice
+// and the old value comes from the audit trail.
+func (f *mine) correctOnce(ctx context.Context, req *Request, rep *cnsbot.Report, v float64) (float64, error) {
+	changes, err := f.Reports.FindReportChanges(ctx, rep.ID)
+	if err != nil {
+		return 0, fmt.Errorf("find changes of report %d: %w", rep.ID, err)
+	}
+	if n := len(changes); n > 0 {
+		c := changes[n-1]
+		// The store keeps instants to the second or finer: a margin of a
+		// second still excludes any correction before this ✏️.
+		since := req.conv.UpdatedAt.Add(-time.Second)
+		if c.Action == "correct" && c.ChangedBy == req.member.ID && c.NewValue != nil && *c.NewValue == v &&
+			c.OldValue != nil && c.ChangedAt.After(since) {
+			return *c.OldValue, nil
+		}
+	}
+	if _, err := f.Reports.CorrectReport(ctx, rep.ID, v, req.member.ID); err != nil {
+		return 0, fmt.Errorf("correct report %d: %w", rep.ID, err)
+	}
+	return rep.Value, nil
+}
+
+// corrected answers a correction made.
+func (f *mine) corrected(ctx context.Context, req *Request, d fixDraft) error {
+	rep, err := f.Reports.FindReportByID(ctx, d.ReportID)
+	if err != nil {
+		return fmt.Errorf("find report %d: %w", d.ReportID, err)
+	}
+	set, err := f.activities.get(ctx, f.Indicators)
+	if err != nil {
+		return err
+	}
+	name, unit := "", ""
+	if ind := set.byID[rep.IndicatorID]; ind != nil {
+		name, unit = ind.Name(req.lang), req.measure(ind.Unit)
+	}
+	return req.Reply(ctx, req.T("mine.corrected", "ID", rep.ID, "Indicator", name, "Old", d.Old, "Value", d.Value,
+		"Unit", unit, "Date", rep.Date), nil)
 }

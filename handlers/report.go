@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -351,8 +352,12 @@ func (f *reports) button(ctx context.Context, req *Request, cb Callback) error {
 	c, ok, err := req.currentFlow(ctx, flowReport, cb.Version)
 	if err != nil {
 		return err
+	} else if !ok && cb.Action == "send" && cb.ID != 0 {
+		// A second tap, or the press handled again after a crash that
+		// ended the draft: the receipt of what it saved, if anything.
+		return f.resend(ctx, req, cb.ID)
 	} else if !ok {
-		// Yesterday's button, a second tap, another device: nothing to do.
+		// Yesterday's button, another device: nothing to do.
 		return req.staleButton(ctx)
 	}
 	set, err := f.activities.get(ctx, f.Indicators)
@@ -546,7 +551,9 @@ func (f *reports) renderStep(req *Request, set *activitySet, d *reportDraft, ste
 		}
 		text = req.T(key, "Items", f.itemLines(req, set, d), "Date", d.Date, "Note", d.Note, "For", data.ForName)
 		rows = append(rows, []models.InlineKeyboardButton{
-			btn(req.T(send), "send", 0), btn(req.T("report.edit_button"), "edit", 0), cancel,
+			// Gửi carries the batch: a press handled again after the draft
+			// ended finds the saved reports and shows their receipt.
+			btn(req.T(send), "send", d.Batch), btn(req.T("report.edit_button"), "edit", 0), cancel,
 		})
 		if f.table.allowed(req, featureForTeam) && !d.None {
 			rows = append(rows, []models.InlineKeyboardButton{btn(req.T("report.for_button"), "who", 0)})
@@ -611,8 +618,9 @@ func (f *reports) itemLines(req *Request, set *activitySet, d *reportDraft) stri
 
 // saveDraft writes the draft's reports in one transaction, then ends the
 // conversation and answers with the receipt. The idempotency keys come from
-// the author and the draft's batch: a second tap, a second device or a
-// redelivered update finds them taken and is told it was already done.
+// the author and the draft's batch: a second tap, a second device or an
+// update handled again after a crash finds them taken and gets the receipt
+// of what was saved, rebuilt from the database.
 func (f *reports) saveDraft(ctx context.Context, req *Request, set *activitySet, d *reportDraft, edit bool) error {
 	if d.None {
 		return f.saveNoActivity(ctx, req, d, edit)
@@ -636,17 +644,7 @@ func (f *reports) saveDraft(ctx context.Context, req *Request, set *activitySet,
 		})
 	}
 	err := f.Reports.CreateReports(ctx, reports)
-	if cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
-		if req.conv != nil {
-			if err := req.endConversation(ctx); err != nil {
-				return err
-			}
-		}
-		if req.CallbackQuery != nil {
-			return req.answer(ctx, req.T("report.already_saved"))
-		}
-		return req.Reply(ctx, req.T("report.already_saved"), nil)
-	} else if err != nil {
+	if err != nil && cnsbot.ErrorCode(err) != cnsbot.ECONFLICT {
 		return fmt.Errorf("save reports: %w", err)
 	}
 	if req.conv != nil && req.conv.Flow == flowReport {
@@ -654,18 +652,86 @@ func (f *reports) saveDraft(ctx context.Context, req *Request, set *activitySet,
 			return err
 		}
 	}
+	if err != nil {
+		// Saved before: the same update handled again after a crash, or a
+		// second tap. The answer is the receipt of what was saved.
+		return f.showSaved(ctx, req, d.Batch, edit)
+	}
+	text, kb := f.receipt(req, set, d, forName)
+	return f.showReceipt(ctx, req, text, kb, edit)
+}
+
+// receipt is the answer to a saved batch: what was saved, and the undo button.
+func (f *reports) receipt(req *Request, set *activitySet, d *reportDraft, forName string) (string, *models.InlineKeyboardMarkup) {
 	text := req.T("report.saved", "Items", f.itemLines(req, set, d), "Date", d.Date, "Note", d.Note,
 		"Minutes", int(f.UndoWindow/time.Minute), "For", forName)
-	kb := inlineKeyboard([]models.InlineKeyboardButton{
+	return text, inlineKeyboard([]models.InlineKeyboardButton{
 		button(req.T("report.undo_button"), Callback{Feature: prefixReport, Action: "undo", ID: d.Batch}.String()),
 	})
-	if edit {
-		if err := req.edit(ctx, text, kb); err != nil {
+}
+
+// showReceipt sends a receipt, or for a button puts it in place of the
+// review and acknowledges the press.
+func (f *reports) showReceipt(ctx context.Context, req *Request, text string, kb models.ReplyMarkup, edit bool) error {
+	if !edit {
+		return req.Reply(ctx, text, kb)
+	}
+	if err := req.edit(ctx, text, kb); err != nil {
+		return err
+	}
+	return req.answer(ctx, req.T("report.saved_notice"))
+}
+
+// resend answers a Gửi whose draft is gone with the receipt of its batch,
+// or as a stale button when nothing of it was saved.
+func (f *reports) resend(ctx context.Context, req *Request, batch int64) error {
+	if err := req.requireTeam(); err != nil {
+		return err
+	}
+	return f.showSaved(ctx, req, batch, true)
+}
+
+// showSaved shows the receipt of a batch the caller saved before, rebuilt
+// from the database: the same text as the first time.
+func (f *reports) showSaved(ctx context.Context, req *Request, batch int64, edit bool) error {
+	prefix := batchPrefix(req.member.ID, batch)
+	rs, _, err := f.Reports.FindReports(ctx, cnsbot.ReportFilter{KeyPrefix: prefix, WithRevoked: true})
+	if err != nil {
+		return fmt.Errorf("find batch: %w", err)
+	}
+	if len(rs) == 0 {
+		n, err := f.Reports.FindNoActivityByKey(ctx, prefix+"none")
+		if cnsbot.IsNotFound(err) {
+			return req.staleButton(ctx)
+		} else if err != nil {
 			return err
 		}
-		return req.answer(ctx, req.T("report.saved_notice"))
+		return f.showReceipt(ctx, req, req.T("report.none_saved", "Date", n.Date, "Note", n.Note), nil, edit)
 	}
-	return req.Reply(ctx, text, kb)
+	set, err := f.activities.get(ctx, f.Indicators)
+	if err != nil {
+		return err
+	}
+	// In the order of the draft: the key ends with the item's index.
+	index := func(r *cnsbot.Report) int {
+		i, _ := strconv.Atoi(strings.TrimPrefix(r.IdempotencyKey, prefix))
+		return i
+	}
+	slices.SortFunc(rs, func(a, b *cnsbot.Report) int { return index(a) - index(b) })
+	d := &reportDraft{Batch: batch, Date: rs[0].Date, Note: rs[0].Note}
+	for _, r := range rs {
+		d.Items = append(d.Items, draftItem{IndicatorID: r.IndicatorID, Value: r.Value})
+	}
+	forName := ""
+	if rs[0].MemberID != req.member.ID {
+		m, err := f.Members.FindMemberByID(ctx, rs[0].MemberID)
+		if err != nil {
+			return fmt.Errorf("find member %d: %w", rs[0].MemberID, err)
+		}
+		forName = m.FullName
+	}
+	text, kb := f.receipt(req, set, d, forName)
+	return f.showReceipt(ctx, req, text, kb, edit)
 }
 
 // saveNoActivity saves a "no activity" draft as the caller's team's
@@ -685,20 +751,8 @@ func (f *reports) saveNoActivity(ctx context.Context, req *Request, d *reportDra
 			return err
 		}
 	}
-	if err != nil { // already saved: a second tap, a redelivered update
-		if req.CallbackQuery != nil {
-			return req.answer(ctx, req.T("report.already_saved"))
-		}
-		return req.Reply(ctx, req.T("report.already_saved"), nil)
-	}
-	text := req.T("report.none_saved", "Date", d.Date, "Note", d.Note)
-	if edit {
-		if err := req.edit(ctx, text, nil); err != nil {
-			return err
-		}
-		return req.answer(ctx, req.T("report.saved_notice"))
-	}
-	return req.Reply(ctx, text, nil)
+	// Saved before or now, the answer is the same receipt.
+	return f.showReceipt(ctx, req, req.T("report.none_saved", "Date", d.Date, "Note", d.Note), nil, edit)
 }
 
 // teamMember returns the member of the caller's team a team lead reports
@@ -716,9 +770,11 @@ func (f *reports) teamMember(ctx context.Context, req *Request, id int64) (*cnsb
 	return m, nil
 }
 
-// undo revokes a batch the caller saved, within the undo window.
+// undo revokes a batch the caller saved, within the undo window. It counts
+// the batch's revoked reports too: handled again after a crash that revoked
+// some of them, it revokes the rest and answers as the first time.
 func (f *reports) undo(ctx context.Context, req *Request, batch int64) error {
-	rs, _, err := f.Reports.FindReports(ctx, cnsbot.ReportFilter{KeyPrefix: batchPrefix(req.member.ID, batch)})
+	rs, _, err := f.Reports.FindReports(ctx, cnsbot.ReportFilter{KeyPrefix: batchPrefix(req.member.ID, batch), WithRevoked: true})
 	if err != nil {
 		return fmt.Errorf("find batch: %w", err)
 	}
@@ -726,11 +782,14 @@ func (f *reports) undo(ctx context.Context, req *Request, batch int64) error {
 		return req.staleButton(ctx)
 	}
 	for _, rep := range rs {
-		if f.Now().Sub(rep.CreatedAt) > f.UndoWindow {
+		if rep.RevokedAt == nil && f.Now().Sub(rep.CreatedAt) > f.UndoWindow {
 			return req.answer(ctx, req.T("report.undo_expired", "Minutes", int(f.UndoWindow/time.Minute)))
 		}
 	}
 	for _, rep := range rs {
+		if rep.RevokedAt != nil {
+			continue
+		}
 		if _, err := f.Reports.RevokeReport(ctx, rep.ID, req.member.ID); err != nil && cnsbot.ErrorCode(err) != cnsbot.ECONFLICT {
 			return fmt.Errorf("undo report %d: %w", rep.ID, err)
 		}

@@ -55,6 +55,9 @@ func (req *Request) loadConversation(ctx context.Context) (expired bool, err err
 		minutes := int(req.b.ConversationTTL.Minutes())
 		return true, req.Reply(ctx, req.T("draft.expired", "Minutes", minutes), nil)
 	}
+	if c.Finished != 0 && c.Finished != req.ID {
+		return false, nil // a flow that ended: only the update that ended it sees it
+	}
 	req.conv = c
 	return false, nil
 }

@@ -92,6 +92,17 @@ func (f *joinRequests) pending(ctx context.Context, req *Request) error {
 	return nil
 }
 
+// decidedAs reports whether the request was decided by admin as action
+// says: the press handled again after a crash that cut it off, which
+// finishes the answers instead of calling it decided by someone else.
+func (f *joinRequests) decidedAs(ctx context.Context, id, adminID int64, action string) bool {
+	jr, err := f.Joins.FindJoinRequestByID(ctx, id)
+	if err != nil || jr.DecidedBy != adminID {
+		return false
+	}
+	return jr.Status == cnsbot.RequestApproved && action == "ok" || jr.Status == cnsbot.RequestRejected && action == "no"
+}
+
 // decide approves or rejects a join request from an admin's buttons.
 func (f *joinRequests) decide(ctx context.Context, req *Request, cb Callback) error {
 	admin := req.member
@@ -114,9 +125,9 @@ func (f *joinRequests) decide(ctx context.Context, req *Request, cb Callback) er
 		key, userKey = "join.rejected_admin", "join.rejected_user"
 		_, err = f.Joins.RejectJoinRequest(ctx, jr.ID, admin.ID)
 	}
-	if cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
+	if cnsbot.ErrorCode(err) == cnsbot.ECONFLICT && !f.decidedAs(ctx, jr.ID, admin.ID, cb.Action) {
 		return req.answer(ctx, req.T("error.already_decided"))
-	} else if err != nil {
+	} else if err != nil && cnsbot.ErrorCode(err) != cnsbot.ECONFLICT {
 		return fmt.Errorf("decide join request %d: %w", jr.ID, err)
 	}
 	if err := req.edit(ctx, req.T(key, "Name", jr.FullName, "Admin", admin.FullName), nil); err != nil {

@@ -44,6 +44,11 @@ type joinDraft struct {
 // code, or the invitation to share one's phone.
 func (f *registration) start(ctx context.Context, req *Request) error {
 	if req.member != nil {
+		if code := strings.TrimSpace(req.Args); code != "" && code == req.member.InviteCode {
+			// Their own code, already bound to them: the registration
+			// handled again after a crash answers as the first time.
+			return f.registered(ctx, req, req.member)
+		}
 		return f.profile(ctx, req)
 	}
 	if code := strings.TrimSpace(req.Args); code != "" {
@@ -96,6 +101,11 @@ func (f *registration) hasPendingRequest(ctx context.Context, req *Request) (boo
 func (f *registration) contact(ctx context.Context, req *Request) error {
 	c := req.Update.Message.Contact
 	if req.member != nil {
+		if c.UserID == req.UserID && cnsbot.NormalizePhone(c.PhoneNumber) == req.member.Phone {
+			// Their own phone, already bound to them: the registration
+			// handled again after a crash answers as the first time.
+			return f.registered(ctx, req, req.member)
+		}
 		return f.profile(ctx, req)
 	}
 	if c.UserID != req.UserID {
@@ -143,6 +153,11 @@ func (f *registration) register(ctx context.Context, req *Request, m *cnsbot.Mem
 		lang = locales.Normalize(m.Locale)
 	}
 	req.setMember(ctx, m, lang)
+	return f.registered(ctx, req, m)
+}
+
+// registered ends the registration: the welcome and the member's menu.
+func (f *registration) registered(ctx context.Context, req *Request, m *cnsbot.Member) error {
 	if req.conv != nil {
 		if err := req.endConversation(ctx); err != nil {
 			return err
@@ -273,6 +288,10 @@ func (f *registration) joinButton(ctx context.Context, req *Request, cb Callback
 	c, ok, err := req.currentFlow(ctx, flowJoin, cb.Version)
 	if err != nil {
 		return err
+	} else if !ok && cb.Action == "unit" {
+		// The press handled again after a crash that ended the flow: the
+		// request it filed goes out and is answered as the first time.
+		return f.resumeRequest(ctx, req, cb.ID)
 	} else if !ok || c.Step != stepJoinUnit {
 		return req.staleButton(ctx)
 	}
@@ -310,16 +329,21 @@ func (f *registration) chooseUnit(ctx context.Context, req *Request, cb Callback
 		TelegramID: req.UserID, ChatID: req.ChatID, Phone: d.Phone, FullName: d.Name,
 		UnitID: unit.ID, Locale: req.lang, Status: cnsbot.RequestPending,
 	}
-	if err := f.Joins.CreateJoinRequest(ctx, jr); err != nil {
+	if err := f.Joins.CreateJoinRequest(ctx, jr); cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
+		// Filed before this press was cut off by a crash: the pending one.
+		if jr, err = f.Joins.FindPendingJoinRequest(ctx, req.UserID); err != nil {
+			return fmt.Errorf("find pending join request: %w", err)
+		}
+	} else if err != nil {
 		return fmt.Errorf("create join request: %w", err)
-	}
-	if err := req.endConversation(ctx); err != nil {
-		return err
 	}
 	path, err := f.unitPath(ctx, unit.ID)
 	if err != nil {
 		return err
 	}
+	// The flow ends after the notices and the answer: a crash before that
+	// leaves it, and the press handled again sends them (an admin may get a
+	// second copy of a notice the first run sent; none is lost).
 	sent, err := f.requests.notify(ctx, jr, unit, path)
 	if err != nil {
 		return err
@@ -328,7 +352,28 @@ func (f *registration) chooseUnit(ctx context.Context, req *Request, cb Callback
 	if !sent {
 		key = "start.request_nobody"
 	}
-	return req.show(ctx, true, req.T(key, "Unit", path), nil)
+	if err := req.show(ctx, true, req.T(key, "Unit", path), nil); err != nil {
+		return err
+	}
+	return req.endConversation(ctx)
+}
+
+// resumeRequest answers a unit button whose flow is gone with the
+// sender's pending request for that unit: a second tap, or the press
+// handled again after a crash that came after everything but the done
+// mark. The admins were told already; a stale button when there is none.
+func (f *registration) resumeRequest(ctx context.Context, req *Request, unitID int64) error {
+	jr, err := f.Joins.FindPendingJoinRequest(ctx, req.UserID)
+	if cnsbot.IsNotFound(err) || err == nil && jr.UnitID != unitID {
+		return req.staleButton(ctx)
+	} else if err != nil {
+		return fmt.Errorf("find pending join request: %w", err)
+	}
+	path, err := f.unitPath(ctx, unitID)
+	if err != nil {
+		return err
+	}
+	return req.show(ctx, true, req.T("start.request_sent", "Unit", path), nil)
 }
 
 // chatMember keeps a member's blocked status current: Telegram

@@ -66,9 +66,9 @@ func (s *OutboxService) CreateBatch(ctx context.Context, b *cnsbot.OutboxBatch, 
 		doneAt = now
 	}
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO outbox_batches (kind, title, created_by, report_chat_id, report_locale, created_at, done_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		b.Kind, b.Title, nullInt64(b.CreatedBy), nullInt64(b.ReportChatID), b.ReportLocale, now, doneAt)
+		INSERT INTO outbox_batches (kind, title, created_by, report_chat_id, report_locale, idempotency_key, created_at, done_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.Kind, b.Title, nullInt64(b.CreatedBy), nullInt64(b.ReportChatID), b.ReportLocale, nullString(b.Key), now, doneAt)
 	if err != nil {
 		return fmt.Errorf("create outbox batch: %w", translate(err))
 	}
@@ -307,14 +307,26 @@ func (s *OutboxService) FindBatch(ctx context.Context, id int64) (*cnsbot.Outbox
 	return b, nil
 }
 
+// FindBatchByKey returns the batch queued with the idempotency key, with
+// its counts; ENOTFOUND when there is none.
+func (s *OutboxService) FindBatchByKey(ctx context.Context, key string) (*cnsbot.OutboxBatch, error) {
+	var id int64
+	err := s.db.pool().QueryRowContext(ctx, `SELECT id FROM outbox_batches WHERE idempotency_key = ?`, key).Scan(&id)
+	if err == nil {
+		return s.FindBatch(ctx, id)
+	}
+	return nil, fmt.Errorf("find outbox batch %q: %w", key, translate(err))
+}
+
 func findOutboxBatch(ctx context.Context, q queryer, id int64) (*cnsbot.OutboxBatch, error) {
 	var b cnsbot.OutboxBatch
 	var createdAt string
 	var doneAt sql.NullString
 	if err := q.QueryRowContext(ctx, `
-		SELECT id, kind, title, COALESCE(created_by, 0), COALESCE(report_chat_id, 0), report_locale, created_at, done_at
+		SELECT id, kind, title, COALESCE(created_by, 0), COALESCE(report_chat_id, 0), report_locale,
+			COALESCE(idempotency_key, ''), created_at, done_at
 		FROM outbox_batches WHERE id = ?`, id).Scan(
-		&b.ID, &b.Kind, &b.Title, &b.CreatedBy, &b.ReportChatID, &b.ReportLocale, &createdAt, &doneAt); err != nil {
+		&b.ID, &b.Kind, &b.Title, &b.CreatedBy, &b.ReportChatID, &b.ReportLocale, &b.Key, &createdAt, &doneAt); err != nil {
 		return nil, translate(err)
 	}
 	var err error

@@ -125,6 +125,24 @@ func (s *ReportService) CreateNoActivity(ctx context.Context, n *cnsbot.NoActivi
 	return nil
 }
 
+// FindNoActivityByKey returns the "no activity" declaration saved with the
+// idempotency key, ENOTFOUND when there is none.
+func (s *ReportService) FindNoActivityByKey(ctx context.Context, key string) (*cnsbot.NoActivity, error) {
+	var n cnsbot.NoActivity
+	var createdAt string
+	err := s.db.pool().QueryRowContext(ctx, `
+		SELECT id, member_id, COALESCE(author_id, 0), team_id, unit_id, date, note, source, COALESCE(idempotency_key, ''), created_at
+		FROM no_activity WHERE idempotency_key = ?`, key).Scan(
+		&n.ID, &n.MemberID, &n.AuthorID, &n.TeamID, &n.UnitID, &n.Date, &n.Note, &n.Source, &n.IdempotencyKey, &createdAt)
+	if err != nil {
+		return nil, fmt.Errorf("find no-activity declaration %q: %w", key, translate(err))
+	}
+	if n.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, fmt.Errorf("find no-activity declaration %q: %w", key, err)
+	}
+	return &n, nil
+}
+
 // CorrectReport changes the value of a report, keeping the old value in the
 // audit trail, and returns the new row. by is the member who corrected it
 // (0 for the system). ECONFLICT when the report is revoked.
