@@ -1,4 +1,4 @@
--- 0007: a batch queued by an update (a broadcast's Gửi, a reminder's
+-- 0009: a batch queued by an update (a broadcast's Gửi, a reminder's
 -- confirm) carries a key made from that update's callback query, so the
 -- same update handled again after a crash finds its batch instead of
 -- queueing a second one. Batches of the scheduler have none (NULL).
