@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"cnsbot"
 	"cnsbot/internal/telegramtest"
 	"cnsbot/storage/sqlite"
 
@@ -118,8 +119,14 @@ func (w *crashWorld) updates() []*models.Update {
 // start runs `cnsbot run` in a child process.
 func (w *crashWorld) start(t *testing.T) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
+	return startChild(t, w.cfgPath)
+}
+
+// startChild runs `cnsbot run -config cfgPath` in a child process.
+func startChild(t *testing.T, cfgPath string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=run -config "+w.cfgPath)
+	cmd.Env = append(os.Environ(), childEnv+"=run -config "+cfgPath)
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
@@ -300,5 +307,97 @@ func (w *crashWorld) deliver(ctx context.Context, ups []*models.Update) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
+	}
+}
+
+// Two `cnsbot run` processes on one database and one Redis (webhook mode,
+// as replicas would run), a broadcast to 2,000 members queued: one process
+// sends it, the other stands by; SIGKILL the sender mid-broadcast and the
+// other finishes it. Every member gets it; duplicates at most the calls in
+// flight at the kill (the outbox's concurrency, 8).
+func TestTwoProcessesShareABroadcast(t *testing.T) {
+	const members = 2000
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "cnsbot.db")
+	withDemoDatabase(t, dir)
+	tg := telegramtest.NewServer(t)
+	tg.SetLatency(20 * time.Millisecond)
+
+	db := sqlite.NewDB(dbPath)
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.SQL().Exec(`UPDATE members SET telegram_id = 8000000 + id, status = 'active'
+		WHERE id IN (SELECT id FROM members WHERE role = 'member' AND telegram_id IS NULL ORDER BY id LIMIT ?)`, members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != members {
+		t.Fatalf("bound %d members, want %d", n, members)
+	}
+	var msgs []*cnsbot.OutboxMessage
+	rows, err := db.SQL().Query(`SELECT id, telegram_id FROM members WHERE telegram_id >= 8000000`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		m := &cnsbot.OutboxMessage{Text: "Thông báo họp tổ công nghệ số"}
+		if err := rows.Scan(&m.MemberID, &m.ChatID); err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, m)
+	}
+	rows.Close()
+	if err := sqlite.NewOutboxService(db).CreateBatch(context.Background(),
+		&cnsbot.OutboxBatch{Kind: "broadcast", Title: "họp"}, msgs); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	var b [8]byte
+	rand.Read(b[:])
+	prefix := "cnsbottwo:" + hex.EncodeToString(b[:]) + ":"
+	redisURL := testRedisURL(t)
+	config := func(name string) string {
+		path := filepath.Join(dir, name+".yaml")
+		cfg := fmt.Sprintf("telegram:\n  token: %q\n  api_url: %q\n  mode: webhook\n"+
+			"webhook:\n  listen: %q\n  public_url: \"https://bot.example/tg/hook\"\n  secret_token: \"two-processes\"\n"+
+			"database:\n  path: %q\nredis:\n  url: %q\n  key_prefix: %q\nhttp:\n  listen: \"\"\n"+
+			"broadcast:\n  rate_per_second: 200\nlog:\n  level: warn\n",
+			telegramtest.Token, tg.URL(), freeAddr(t), dbPath, redisURL, prefix)
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	a, outA := startChild(t, config("a"))
+	tg.WaitFor(t, 60*time.Second, func(s *telegramtest.Server) bool { return len(s.SentMessages()) >= 100 })
+	bProc, outB := startChild(t, config("b"))
+	tg.WaitFor(t, 60*time.Second, func(s *telegramtest.Server) bool { return len(s.SentMessages()) >= 700 })
+	kill(t, a)
+	atKill := len(tg.SentMessages())
+	deadline := time.Now().Add(90 * time.Second)
+	got := map[int64]int{}
+	for {
+		clear(got)
+		for _, m := range tg.SentMessages() {
+			got[m.ChatID]++
+		}
+		if len(got) == members || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	stop(t, bProc, outB)
+	dups := 0
+	for _, n := range got {
+		dups += n - 1
+	}
+	t.Logf("sent at the kill %d, members reached %d of %d, duplicates %d", atKill, len(got), members, dups)
+	if len(got) != members {
+		t.Fatalf("%d of %d members got the broadcast\nA:\n%s\nB:\n%s", len(got), members, outA.String(), outB.String())
+	}
+	if dups > 8 {
+		t.Errorf("%d duplicates, want at most the 8 calls in flight at the kill", dups)
 	}
 }
