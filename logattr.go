@@ -58,6 +58,7 @@ const (
 	LogPollTimeout          = "poll_timeout"
 	LogWorkers              = "workers"
 	LogUpdateRetention      = "update_retention"
+	LogSynchronous          = "synchronous"
 	LogToken                = "token" // always redacted
 	LogWebhook              = "webhook"
 	LogListen               = "listen"

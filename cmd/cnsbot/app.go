@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"cnsbot"
@@ -84,6 +85,7 @@ func (m *Main) openApp(cfg Config) (*App, error) {
 	}
 	a.Location = loc
 	a.DB = sqlite.NewDB(cfg.Database.Path)
+	a.DB.Synchronous = strings.ToUpper(cfg.Database.Synchronous)
 	if err := a.DB.Open(); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", cfg.Database.Path, err)
 	}

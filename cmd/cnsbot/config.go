@@ -88,6 +88,10 @@ type RedisConfig struct {
 // DatabaseConfig locates the SQLite database.
 type DatabaseConfig struct {
 	Path string `yaml:"path"`
+	// Synchronous is normal (a process crash loses nothing; a power cut
+	// may lose the last commits) or full (a power cut loses nothing either;
+	// fewer reports a second).
+	Synchronous string `yaml:"synchronous"`
 }
 
 // HTTPConfig is the local health and metrics endpoint; an empty Listen
@@ -217,7 +221,7 @@ func DefaultConfig() Config {
 			MaxConnections: 40,
 		},
 		Redis:    RedisConfig{KeyPrefix: "cnsbot:"},
-		Database: DatabaseConfig{Path: "./data/cnsbot.db"},
+		Database: DatabaseConfig{Path: "./data/cnsbot.db", Synchronous: "normal"},
 		Timezone: "Asia/Ho_Chi_Minh",
 		Locale:   "vi",
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:9090"},
@@ -540,6 +544,7 @@ func (c Config) Validate() error {
 		bad("telegram.api_url", "%v", err)
 	}
 	oneOf("telegram.mode", c.Telegram.Mode, ModePolling, ModeWebhook)
+	oneOf("database.synchronous", c.Database.Synchronous, "normal", "full")
 	if d := c.Telegram.PollTimeout.Duration(); d < 2*time.Second || d > 10*time.Minute {
 		bad("telegram.poll_timeout", "%s is outside 2s–10m", c.Telegram.PollTimeout)
 	}
@@ -737,7 +742,7 @@ func (c Config) LogValue() slog.Value {
 			cnsbot.LogSecretToken, r.Webhook.SecretToken, cnsbot.LogMaxConnections, r.Webhook.MaxConnections,
 			cnsbot.LogTLS, r.Webhook.TLSCert != ""),
 		slog.Group(cnsbot.LogRedis, cnsbot.LogURL, r.Redis.URL, cnsbot.LogKeyPrefix, r.Redis.KeyPrefix),
-		slog.Group(cnsbot.LogDatabase, cnsbot.LogPath, r.Database.Path),
+		slog.Group(cnsbot.LogDatabase, cnsbot.LogPath, r.Database.Path, cnsbot.LogSynchronous, r.Database.Synchronous),
 		slog.String(cnsbot.LogTimezone, r.Timezone),
 		slog.String(cnsbot.LogLocale, r.Locale),
 		slog.Group(cnsbot.LogHTTP, cnsbot.LogListen, r.HTTP.Listen),

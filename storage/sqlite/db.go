@@ -39,6 +39,13 @@ type DB struct {
 	// Now returns the current time; tests replace it. Defaults to time.Now.
 	Now func() time.Time
 
+	// Synchronous is SQLite's synchronous setting, NORMAL (the default) or
+	// FULL. In WAL mode NORMAL loses nothing when the process dies and may
+	// lose the last commits on a power cut or kernel crash; FULL syncs the
+	// WAL at every commit and loses nothing then either (README, "Delivery
+	// guarantees"; BenchmarkSynchronous for what it costs).
+	Synchronous string
+
 	// stmts caches prepared statements by their SQL text: the bot runs the
 	// same few queries for every update, and parsing SQL anew each time was
 	// a fifth of its CPU.
@@ -66,12 +73,17 @@ func NewDB(path string) *DB {
 // DSN returns the data source name for the file at path. The pragmas are in
 // the DSN, not run once after opening, so that every connection the pool
 // opens later gets them too (foreign_keys in particular is per connection).
-func DSN(path string) string {
+func DSN(path string) string { return dsn(path, "NORMAL") }
+
+func dsn(path, synchronous string) string {
+	if synchronous == "" {
+		synchronous = "NORMAL"
+	}
 	return "file:" + path +
 		"?_pragma=foreign_keys(1)" +
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=busy_timeout(5000)" +
-		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=synchronous(" + synchronous + ")" +
 		// Statement journals of big batches stay in memory; temp_store
 		// cannot change once a connection has used temporary storage, so
 		// it is set here, for every connection, not per transaction.
@@ -93,7 +105,7 @@ func (db *DB) Open() (err error) {
 			return fmt.Errorf("open db: %w", err)
 		}
 	}
-	if db.db, err = sql.Open("sqlite", DSN(db.Path)); err != nil {
+	if db.db, err = sql.Open("sqlite", dsn(db.Path, db.Synchronous)); err != nil {
 		return fmt.Errorf("open db: %w", err)
 	}
 	// database/sql keeps 2 idle connections by default and closes the rest
