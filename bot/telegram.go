@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -52,7 +53,9 @@ func NewHTTPClient(pollTimeout time.Duration) *http.Client {
 	return &http.Client{
 		// A long poll holds its request for pollTimeout; leave room for it.
 		Timeout: pollTimeout + 15*time.Second,
-		Transport: &http.Transport{
+		Transport: wholeBodies{&http.Transport{
+			// A request leaves in one write: see wholeBodies.
+			WriteBufferSize:     64 << 10,
 			Proxy:               http.ProxyFromEnvironment,
 			DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConns:        256,
@@ -61,8 +64,32 @@ func NewHTTPClient(pollTimeout time.Duration) *http.Client {
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: 10 * time.Second,
 			ForceAttemptHTTP2:   true,
-		},
+		}},
 	}
+}
+
+// wholeBodies reads a request body of unknown length into memory before
+// sending it. The library streams its multipart bodies through a pipe, so
+// each request went out as many chunked writes: slower, and a process
+// killed mid-request left Telegram a truncated body (400) instead of either
+// a whole call or none. With its length known and the transport's write
+// buffer large enough, a request is one write.
+type wholeBodies struct{ base http.RoundTripper }
+
+func (t wholeBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody || req.ContentLength > 0 {
+		return t.base.RoundTrip(req)
+	}
+	data, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	r.ContentLength = int64(len(data))
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	return t.base.RoundTrip(r)
 }
 
 // New connects to the Bot API and attaches p: Connect, then Attach.
