@@ -195,7 +195,7 @@ func WebhookHandler(secret string, dispatch func(ctx context.Context, upd *model
 		}
 		if !dispatch(r.Context(), &upd) {
 			// Not taken in, or not done before Telegram gave up waiting:
-			// Telegram delivers it again and the dedupe keeps one effect.
+			// Telegram delivers it again; the claim keeps one handling.
 			http.Error(w, "not accepted", http.StatusServiceUnavailable)
 			return
 		}
