@@ -219,6 +219,11 @@ func (s crashSchedules) ClaimSlot(ctx context.Context, id int64, slot, now time.
 	return s.ScheduleService.ClaimSlot(ctx, id, slot, now)
 }
 
+func (s crashSchedules) ClaimKeyedSlot(ctx context.Context, id int64, slot, now time.Time, key string) (time.Time, bool, error) {
+	s.c.step("ClaimKeyedSlot")
+	return s.ScheduleService.ClaimKeyedSlot(ctx, id, slot, now, key)
+}
+
 func (s crashSchedules) FinishRun(ctx context.Context, run *cnsbot.ScheduleRun) error {
 	s.c.step("FinishRun")
 	return s.ScheduleService.FinishRun(ctx, run)
@@ -646,5 +651,43 @@ func replayAt(t *testing.T, tc replayCase, k int, ops []string, cleanBefore, cle
 		if !ok {
 			t.Errorf("%s: chat %d got %q, want %q (before the kill %q)", where, chat, all, want, sentBefore)
 		}
+	}
+}
+
+// TestReplayRemindOncePerHour: the once-an-hour rule of the remind button
+// is read from the outbox, so a restarted bot keeps it — another press of
+// the confirm within the hour answers "already reminded" and queues
+// nothing — and a press an hour later reminds again.
+func TestReplayRemindOncePerHour(t *testing.T) {
+	h := newReplayHarness(t)
+	d := newReplayDriver(t, h)
+	confirm := remindConfirm(t, d)
+	d.must(t, d.button(t, adminTG, confirm, "rem:y"))
+	if got, want := batchEffect(t, h), "batches=1 messages=2"; got != want {
+		t.Fatalf("after the first reminder %s, want %s", got, want)
+	}
+	first, err := sqlite.NewOutboxService(h.db).FindBatch(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	d = newReplayDriver(t, h) // a restart
+	h.advance(59 * time.Minute)
+	d.must(t, d.button(t, adminTG, confirm, "rem:y"))
+	if got, want := batchEffect(t, h), "batches=1 messages=2"; got != want {
+		t.Fatalf("a second press within the hour: %s, want %s", got, want)
+	}
+	if got, want := h.lastAnswer(), h.t("vi", "missing.already_reminded", "Time", first.CreatedAt.In(loc).Format("15:04")); got != want {
+		t.Fatalf("button notice %q, want %q", got, want)
+	}
+
+	h.advance(2 * time.Minute)
+	d.must(t, d.button(t, adminTG, confirm, "rem:y"))
+	if got, want := batchEffect(t, h), "batches=2 messages=4"; got != want {
+		t.Fatalf("a press after the hour: %s, want %s", got, want)
 	}
 }
