@@ -50,7 +50,10 @@ type OutboxBatch struct {
 	ReportLocale string
 	// Key makes the batch once per update that queued it: CreateBatch is
 	// ECONFLICT when a batch has it already. "" for none.
-	Key       string
+	Key string
+	// Subject is what the batch is about, for rules that look at earlier
+	// batches: a reminder's unit and period. "" for none.
+	Subject   string
 	CreatedAt time.Time
 	DoneAt    *time.Time
 
@@ -103,6 +106,9 @@ type OutboxService interface {
 	FindBatch(ctx context.Context, id int64) (*OutboxBatch, error)
 	// FindBatchByKey returns the batch queued with key, ENOTFOUND if none.
 	FindBatchByKey(ctx context.Context, key string) (*OutboxBatch, error)
+	// FindLatestBatch returns the newest batch about subject, ENOTFOUND if
+	// none.
+	FindLatestBatch(ctx context.Context, subject string) (*OutboxBatch, error)
 	// FinishBatch marks a batch done when none of its messages is queued or
 	// sending; first is true for the one call that finished it.
 	FinishBatch(ctx context.Context, id int64, at time.Time) (first bool, err error)

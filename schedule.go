@@ -50,6 +50,11 @@ type ScheduleService interface {
 	// ClaimSlot records that the schedule fires for slot. It returns true for
 	// exactly one caller per (schedule, slot), across restarts and processes.
 	ClaimSlot(ctx context.Context, id int64, slot, now time.Time) (bool, error)
+	// ClaimKeyedSlot is ClaimSlot for a run started by an update (a button
+	// press) that key names. When that update claimed a slot already — it is
+	// handled again after a crash — it returns that slot and true, so the
+	// run goes on in its own slot; otherwise it claims slot.
+	ClaimKeyedSlot(ctx context.Context, id int64, slot, now time.Time, key string) (time.Time, bool, error)
 	// FinishRun records what a claimed slot did.
 	FinishRun(ctx context.Context, run *ScheduleRun) error
 	// LastRuns returns the latest runs, newest first.

@@ -91,14 +91,14 @@ func TestScheduleRunner(t *testing.T) {
 	// The persona team is silent this week unless it reported: make sure
 	// its member is reachable and count what they get.
 	now := h.now().In(h.router.Location)
-	_, n, err := h.router.RunSchedule(ctx, byName("weekly_missing"), now)
+	_, n, err := h.router.RunSchedule(ctx, byName("weekly_missing"), now, "")
 	if err != nil || n == 0 {
 		t.Fatalf("weekly_missing: %d recipients, %v", n, err)
 	}
 	h.tg.WaitFor(t, wait, func(s *telegramtest.Server) bool {
 		return len(s.MessagesTo(demoMember)) == 1 && len(s.MessagesTo(demoLeadTG)) == 1
 	})
-	if _, n, err = h.router.RunSchedule(ctx, byName("weekly_digest"), now); err != nil || n != 3 {
+	if _, n, err = h.router.RunSchedule(ctx, byName("weekly_digest"), now, ""); err != nil || n != 3 {
 		t.Fatalf("weekly_digest: %d recipients, %v", n, err)
 	}
 	h.tg.WaitFor(t, wait, func(s *telegramtest.Server) bool {
@@ -112,10 +112,10 @@ func TestScheduleRunner(t *testing.T) {
 	// Escalation: Monday names the silent team to its lead; other days nothing.
 	monday := mondayOf(now).Add(9 * time.Hour)
 	before := len(h.tg.MessagesTo(demoLeadTG))
-	if _, n, err = h.router.RunSchedule(ctx, byName("escalation"), monday.AddDate(0, 0, 2)); err != nil || n != 0 {
+	if _, n, err = h.router.RunSchedule(ctx, byName("escalation"), monday.AddDate(0, 0, 2), ""); err != nil || n != 0 {
 		t.Fatalf("Wednesday escalation: %d recipients, %v", n, err)
 	}
-	if _, n, err = h.router.RunSchedule(ctx, byName("escalation"), monday); err != nil {
+	if _, n, err = h.router.RunSchedule(ctx, byName("escalation"), monday, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n > 0 {

@@ -191,7 +191,7 @@ func TestDigestDistrictLeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := h.router.RunSchedule(ctx, digest, h.now().In(h.router.Location)); err != nil {
+	if _, _, err := h.router.RunSchedule(ctx, digest, h.now().In(h.router.Location), ""); err != nil {
 		t.Fatal(err)
 	}
 	var text string

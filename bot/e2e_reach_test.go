@@ -188,7 +188,7 @@ type fakeScheduler struct {
 	ran []string
 }
 
-func (s *fakeScheduler) RunNow(_ context.Context, name string) (*cnsbot.ScheduleRun, error) {
+func (s *fakeScheduler) RunNow(_ context.Context, name, _ string) (*cnsbot.ScheduleRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ran = append(s.ran, name)

@@ -20,8 +20,14 @@ package bot_test
 // join: unit button        | join request + admin notices    | the sender's pending request for that unit                  | notices again, "request sent"
 // join: approve/reject     | request decided (+ member)      | ECONFLICT on a request this admin decided the same way      | the admin's edit, the user told
 // /thongbao Gửi            | one outbox batch, key = query id| a batch with the callback query's key exists                | "queued N"
-// remind confirm           | one reminder batch, key = query | a batch with the callback query's key exists                | "reminding"
+// remind confirm           | one reminder batch, key = query | the unit's reminder of the last hour has the query's key    | "reminding"
+//                          |  id, subject = unit and period  |   (the once-an-hour rule reads the outbox: kept on restart) |
+// /lichnhac run now, Chạy  | one run, one batch, key = query | the run claimed with the query's key runs again in its slot | "ran, N recipients"
+//                          |   id                            |   and its batch is found by the key                         |
 // /lichnhac pause/resume   | paused flag                     | idempotent write                                            | the list
+//
+// A case marked restart handles the update again in a new router, as a
+// restarted process does: nothing kept in memory survives the kill.
 
 import (
 	"context"
@@ -37,6 +43,7 @@ import (
 	"cnsbot/bot"
 	"cnsbot/handlers"
 	"cnsbot/internal/telegramtest"
+	"cnsbot/schedule"
 	"cnsbot/storage/sqlite"
 
 	tgbot "github.com/go-telegram/bot"
@@ -207,6 +214,21 @@ func (s crashSchedules) SetSchedulePaused(ctx context.Context, id int64, paused 
 	return s.ScheduleService.SetSchedulePaused(ctx, id, paused)
 }
 
+func (s crashSchedules) ClaimSlot(ctx context.Context, id int64, slot, now time.Time) (bool, error) {
+	s.c.step("ClaimSlot")
+	return s.ScheduleService.ClaimSlot(ctx, id, slot, now)
+}
+
+func (s crashSchedules) ClaimKeyedSlot(ctx context.Context, id int64, slot, now time.Time, key string) (time.Time, bool, error) {
+	s.c.step("ClaimKeyedSlot")
+	return s.ScheduleService.ClaimKeyedSlot(ctx, id, slot, now, key)
+}
+
+func (s crashSchedules) FinishRun(ctx context.Context, run *cnsbot.ScheduleRun) error {
+	s.c.step("FinishRun")
+	return s.ScheduleService.FinishRun(ctx, run)
+}
+
 // replayDriver hands updates straight to a router whose sender and stores
 // go through a crasher: the intake's replay is the same update handled
 // again by Router.Handle.
@@ -224,6 +246,8 @@ func newReplayDriver(tb testing.TB, h *harness) *replayDriver {
 		tb.Fatal(err)
 	}
 	c := &crasher{at: -1}
+	// The scheduler never Runs: "run now" is all the tests use of it.
+	sched := &schedule.Scheduler{Store: crashSchedules{sqlite.NewScheduleService(h.db), c}, Now: h.now}
 	router := handlers.NewRouter(handlers.Deps{
 		Services: handlers.Services{
 			Members: crashMembers{h.members, c}, Units: h.units, Teams: sqlite.NewTeamService(h.db),
@@ -233,8 +257,9 @@ func newReplayDriver(tb testing.TB, h *harness) *replayDriver {
 			Outbox: crashOutbox{sqlite.NewOutboxService(h.db), c}, Schedules: crashSchedules{sqlite.NewScheduleService(h.db), c},
 		},
 		Catalog: h.catalog, Sender: crashSender{api, c}, Now: h.now,
-		Settings: handlers.Settings{BotUsername: telegramtest.BotUsername},
+		Settings: handlers.Settings{BotUsername: telegramtest.BotUsername}, Scheduler: sched,
 	})
+	sched.Runner = router
 	return &replayDriver{h: h, router: router, c: c}
 }
 
@@ -346,11 +371,12 @@ func (v replayView) since(before replayView, chat int64) []string {
 // replayCase is one handler with effects: setup brings the bot to the
 // moment before the update, effect describes what the database holds.
 type replayCase struct {
-	name   string
-	chat   int64   // whose answer is compared
-	watch  []int64 // further chats the handler writes to
-	setup  func(tb testing.TB, d *replayDriver) *models.Update
-	effect func(tb testing.TB, h *harness) string
+	name    string
+	chat    int64   // whose answer is compared
+	watch   []int64 // further chats the handler writes to
+	restart bool    // the replay runs in a new router: a restarted process
+	setup   func(tb testing.TB, d *replayDriver) *models.Update
+	effect  func(tb testing.TB, h *harness) string
 }
 
 // count runs a COUNT(*) query.
@@ -383,6 +409,36 @@ func memberEffect(tb testing.TB, h *harness) string {
 func batchEffect(tb testing.TB, h *harness) string {
 	return fmt.Sprintf("batches=%d messages=%d",
 		count(tb, h, `SELECT COUNT(*) FROM outbox_batches`), count(tb, h, `SELECT COUNT(*) FROM outbox_messages`))
+}
+
+func scheduleEffect(tb testing.TB, h *harness) string {
+	return fmt.Sprintf("%s runs=%d unfinished=%d paused=%d", batchEffect(tb, h),
+		count(tb, h, `SELECT COUNT(*) FROM schedule_runs`), count(tb, h, `SELECT COUNT(*) FROM schedule_runs WHERE finished_at IS NULL`),
+		count(tb, h, `SELECT COUNT(*) FROM schedules WHERE paused = 1`))
+}
+
+// withSchedules stores the default schedules and returns weekly_missing's
+// id: the one whose run reaches the reporting harness's silent team.
+func withSchedules(tb testing.TB, h *harness) int64 {
+	tb.Helper()
+	ctx := context.Background()
+	store := sqlite.NewScheduleService(h.db)
+	for _, s := range schedule.DefaultSchedules() {
+		if err := store.UpsertSchedule(ctx, s); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	s, err := store.FindScheduleByName(ctx, "weekly_missing")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s.ID
+}
+
+// remindConfirm brings a leader from /chuabaocao to the remind confirm.
+func remindConfirm(tb testing.TB, d *replayDriver) telegramtest.SentMessage {
+	missing := d.text(tb, adminTG, "/chuabaocao")
+	return d.press(tb, adminTG, missing, "rem:")
 }
 
 const (
@@ -489,6 +545,33 @@ func replayCases() []replayCase {
 				preview := d.press(tb, adminTG, audience, "tb:all")
 				return d.button(tb, adminTG, preview, "tb:send")
 			}},
+		{name: "Remind", chat: adminTG, effect: batchEffect,
+			setup: func(tb testing.TB, d *replayDriver) *models.Update {
+				return d.button(tb, adminTG, remindConfirm(tb, d), "rem:y")
+			}},
+		{name: "RemindAfterRestart", chat: adminTG, effect: batchEffect, restart: true,
+			setup: func(tb testing.TB, d *replayDriver) *models.Update {
+				return d.button(tb, adminTG, remindConfirm(tb, d), "rem:y")
+			}},
+		{name: "ScheduleRunNow", chat: adminTG, effect: scheduleEffect, restart: true,
+			setup: func(tb testing.TB, d *replayDriver) *models.Update {
+				id := withSchedules(tb, d.h)
+				list := d.text(tb, adminTG, "/lichnhac")
+				confirm := d.press(tb, adminTG, list, fmt.Sprintf("lich:n:%d", id))
+				return d.button(tb, adminTG, confirm, fmt.Sprintf("lich:y:%d", id))
+			}},
+		{name: "SchedulePause", chat: adminTG, effect: scheduleEffect, restart: true,
+			setup: func(tb testing.TB, d *replayDriver) *models.Update {
+				id := withSchedules(tb, d.h)
+				list := d.text(tb, adminTG, "/lichnhac")
+				return d.button(tb, adminTG, list, fmt.Sprintf("lich:p:%d", id))
+			}},
+		{name: "ScheduleResume", chat: adminTG, effect: scheduleEffect, restart: true,
+			setup: func(tb testing.TB, d *replayDriver) *models.Update {
+				id := withSchedules(tb, d.h)
+				list := d.press(tb, adminTG, d.text(tb, adminTG, "/lichnhac"), fmt.Sprintf("lich:p:%d", id))
+				return d.button(tb, adminTG, list, fmt.Sprintf("lich:r:%d", id))
+			}},
 	}
 }
 
@@ -541,6 +624,9 @@ func replayAt(t *testing.T, tc replayCase, k int, ops []string, cleanBefore, cle
 		t.Fatalf("crashed=%v before op %d of %v, want %v", crashed, k, ops, want)
 	}
 	cut := d.view(tc.chat, tc.watch)
+	if tc.restart {
+		d = newReplayDriver(t, h)
+	}
 	d.c.arm(-1)
 	d.handle(t, upd)
 	got := d.view(tc.chat, tc.watch)
@@ -565,5 +651,43 @@ func replayAt(t *testing.T, tc replayCase, k int, ops []string, cleanBefore, cle
 		if !ok {
 			t.Errorf("%s: chat %d got %q, want %q (before the kill %q)", where, chat, all, want, sentBefore)
 		}
+	}
+}
+
+// TestReplayRemindOncePerHour: the once-an-hour rule of the remind button
+// is read from the outbox, so a restarted bot keeps it — another press of
+// the confirm within the hour answers "already reminded" and queues
+// nothing — and a press an hour later reminds again.
+func TestReplayRemindOncePerHour(t *testing.T) {
+	h := newReplayHarness(t)
+	d := newReplayDriver(t, h)
+	confirm := remindConfirm(t, d)
+	d.must(t, d.button(t, adminTG, confirm, "rem:y"))
+	if got, want := batchEffect(t, h), "batches=1 messages=2"; got != want {
+		t.Fatalf("after the first reminder %s, want %s", got, want)
+	}
+	first, err := sqlite.NewOutboxService(h.db).FindBatch(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	d = newReplayDriver(t, h) // a restart
+	h.advance(59 * time.Minute)
+	d.must(t, d.button(t, adminTG, confirm, "rem:y"))
+	if got, want := batchEffect(t, h), "batches=1 messages=2"; got != want {
+		t.Fatalf("a second press within the hour: %s, want %s", got, want)
+	}
+	if got, want := h.lastAnswer(), h.t("vi", "missing.already_reminded", "Time", first.CreatedAt.In(loc).Format("15:04")); got != want {
+		t.Fatalf("button notice %q, want %q", got, want)
+	}
+
+	h.advance(2 * time.Minute)
+	d.must(t, d.button(t, adminTG, confirm, "rem:y"))
+	if got, want := batchEffect(t, h), "batches=2 messages=4"; got != want {
+		t.Fatalf("a press after the hour: %s, want %s", got, want)
 	}
 }

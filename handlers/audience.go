@@ -143,10 +143,11 @@ func (b *base) computeMissing(ctx context.Context, unitID int64, p cnsbot.Period
 }
 
 // queueReminders queues one reminder per member, in the member's language,
-// as one outbox batch; the delivery report goes to reportChat when set.
-func (b *base) queueReminders(ctx context.Context, kind, title string, by, reportChat int64, reportLang string, ms []*cnsbot.Member, p cnsbot.Period) (int64, error) {
+// as the outbox batch b (its kind, title, delivery report, key and
+// subject set by the caller); see createBatch for a key queued already.
+func (b *base) queueReminders(ctx context.Context, batch *cnsbot.OutboxBatch, ms []*cnsbot.Member, p cnsbot.Period) error {
 	if len(ms) == 0 {
-		return 0, nil
+		return nil
 	}
 	msgs := make([]*cnsbot.OutboxMessage, 0, len(ms))
 	for _, m := range ms {
@@ -154,10 +155,27 @@ func (b *base) queueReminders(ctx context.Context, kind, title string, by, repor
 		msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID,
 			Text: req.T("missing.reminder", "Name", m.FullName, "Period", req.periodLabel(p))})
 	}
-	batch := &cnsbot.OutboxBatch{Kind: kind, Title: title, CreatedBy: by, ReportChatID: reportChat, ReportLocale: reportLang}
-	if err := b.Outbox.CreateBatch(ctx, batch, msgs); err != nil {
-		return 0, fmt.Errorf("queue reminders: %w", err)
+	if err := b.createBatch(ctx, batch, msgs); err != nil {
+		return fmt.Errorf("queue reminders: %w", err)
+	}
+	return nil
+}
+
+// createBatch queues batch with msgs and wakes the sender. When batch.Key
+// was queued already — the same update handled again after a crash —
+// batch becomes the batch queued then, and nothing is queued twice.
+func (b *base) createBatch(ctx context.Context, batch *cnsbot.OutboxBatch, msgs []*cnsbot.OutboxMessage) error {
+	err := b.Outbox.CreateBatch(ctx, batch, msgs)
+	if batch.Key != "" && cnsbot.ErrorCode(err) == cnsbot.ECONFLICT {
+		found, ferr := b.Outbox.FindBatchByKey(ctx, batch.Key)
+		if ferr != nil {
+			return fmt.Errorf("find batch %q: %w", batch.Key, ferr)
+		}
+		*batch = *found
+		return nil
+	} else if err != nil {
+		return err
 	}
 	b.notifyOutbox()
-	return batch.ID, nil
+	return nil
 }

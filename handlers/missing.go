@@ -34,7 +34,10 @@ type missingResult struct {
 
 type missing struct {
 	*base
-	reminded reminded
+	// remindMu makes a confirm's look at the last reminder and its queueing
+	// one step in this process, so that two leaders confirming at once
+	// queue one reminder.
+	remindMu sync.Mutex
 }
 
 func (f *missing) features() []Feature {
@@ -125,23 +128,27 @@ func rate(part, whole int) float64 {
 	return cnsbot.RoundHalfUp(float64(part)/float64(whole)*100, 1)
 }
 
-// reminded remembers which (unit, period) was reminded when, so that a
-// second tap within remindAgainAfter sends nothing twice.
-type reminded struct {
-	mu sync.Mutex
-	at map[string]time.Time
-}
-
+// remindAgainAfter: a unit's silent teams are reminded for a period at
+// most once within it, whoever asks. The rule reads the outbox (the
+// reminder batches carry their unit and period as subject), so it holds
+// across restarts and processes.
 const remindAgainAfter = time.Hour
 
 // remindConfirm marks the confirm button's action: "rem:yPERIOD:UNIT".
 const remindConfirm = "y"
 
+// remindSubject is the subject of the reminder batches of unit for p.
+func remindSubject(unitID int64, p cnsbot.Period) string {
+	return fmt.Sprintf("remind:%d:%s", unitID, p.Code())
+}
+
 // remind is the button under /chuabaocao ("rem:PERIOD:UNIT"): it shows
 // how many members of the silent teams a reminder reaches and how many it
 // cannot, and asks for a confirm ("rem:yPERIOD:UNIT") that queues it.
 // Leaders and admins only, inside their scope; nothing is sent twice
-// within remindAgainAfter.
+// within remindAgainAfter. The reminder batch is keyed by the confirm's
+// press: the press handled again after a crash finds it, passes the rule
+// it set and answers as the first time.
 func (f *missing) remind(ctx context.Context, req *Request, cb Callback) error {
 	code, confirmed := strings.CutPrefix(cb.Action, remindConfirm)
 	p, err := cnsbot.ParsePeriodCode(code)
@@ -152,9 +159,16 @@ func (f *missing) remind(ctx context.Context, req *Request, cb Callback) error {
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("%d|%s", unit.ID, p.Code())
-	if last, ok := f.reminded.since(key, f.Now()); ok {
-		return req.answer(ctx, req.T("missing.already_reminded", "Time", last.In(f.Location).Format("15:04")))
+	if confirmed {
+		f.remindMu.Lock()
+		defer f.remindMu.Unlock()
+	}
+	subject := remindSubject(unit.ID, p)
+	last, err := f.lastReminder(ctx, subject)
+	if err != nil {
+		return err
+	} else if last != nil && !(confirmed && last.Key == pressKey(req)) {
+		return req.answer(ctx, req.T("missing.already_reminded", "Time", last.CreatedAt.In(f.Location).Format("15:04")))
 	}
 	r, err := f.silentTeamReach(ctx, unit.ID, p, nil)
 	if err != nil {
@@ -180,35 +194,25 @@ func (f *missing) remind(ctx context.Context, req *Request, cb Callback) error {
 		}
 		return req.answer(ctx, "")
 	}
-	if last, ok := f.reminded.mark(key, f.Now()); ok {
-		return req.answer(ctx, req.T("missing.already_reminded", "Time", last.In(f.Location).Format("15:04")))
-	}
-	title := req.T("missing.remind_title", "Unit", unit.DisplayName())
-	if _, err := f.queueReminders(ctx, "reminder", title, req.member.ID, req.ChatID, req.lang, r.Members, p); err != nil {
+	b := &cnsbot.OutboxBatch{Kind: "reminder", Title: req.T("missing.remind_title", "Unit", unit.DisplayName()),
+		CreatedBy: req.member.ID, ReportChatID: req.ChatID, ReportLocale: req.lang, Key: pressKey(req), Subject: subject}
+	if err := f.queueReminders(ctx, b, r.Members, p); err != nil {
 		return err
 	}
 	return req.show(ctx, true, req.T("missing.reminding", args...), nil)
 }
 
-// since returns when key was last reminded, if within remindAgainAfter.
-func (r *reminded) since(key string, now time.Time) (time.Time, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	last, ok := r.at[key]
-	return last, ok && now.Sub(last) < remindAgainAfter
-}
-
-// mark records a reminder of key now, unless one was sent within
-// remindAgainAfter: then it returns that one's time and true.
-func (r *reminded) mark(key string, now time.Time) (time.Time, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if last, ok := r.at[key]; ok && now.Sub(last) < remindAgainAfter {
-		return last, true
+// lastReminder returns the reminder batch about subject queued within
+// remindAgainAfter, nil when there is none.
+func (f *missing) lastReminder(ctx context.Context, subject string) (*cnsbot.OutboxBatch, error) {
+	b, err := f.Outbox.FindLatestBatch(ctx, subject)
+	if cnsbot.ErrorCode(err) == cnsbot.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("find the last reminder: %w", err)
 	}
-	if r.at == nil {
-		r.at = make(map[string]time.Time)
+	if f.Now().Sub(b.CreatedAt) >= remindAgainAfter {
+		return nil, nil
 	}
-	r.at[key] = now
-	return time.Time{}, false
+	return b, nil
 }

@@ -199,10 +199,10 @@ func (r *Router) handleCallback(ctx context.Context, req *Request) error {
 	return f.Button(ctx, req, cb)
 }
 
-// RunSchedule builds the audience of one slot and queues its messages. It
-// implements the scheduler's Runner.
-func (r *Router) RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time) (batchID int64, recipients int, err error) {
-	return r.schedules.run(ctx, s, slot)
+// RunSchedule builds the audience of one slot and queues its messages,
+// keyed by key ("" for a cron slot). It implements the scheduler's Runner.
+func (r *Router) RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time, key string) (batchID int64, recipients int, err error) {
+	return r.schedules.run(ctx, s, slot, key)
 }
 
 // DeliveryReport tells the sender of a finished batch what happened. The

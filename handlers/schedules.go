@@ -18,7 +18,9 @@ import (
 
 // Scheduler is what /lichnhac needs of the scheduler.
 type Scheduler interface {
-	RunNow(ctx context.Context, name string) (*cnsbot.ScheduleRun, error)
+	// RunNow runs the named schedule at once for the update key names; the
+	// same key again finds what that run queued (schedule.Scheduler).
+	RunNow(ctx context.Context, name, key string) (*cnsbot.ScheduleRun, error)
 	Reload()
 	NextRuns(now time.Time) map[string]time.Time
 }
@@ -31,8 +33,9 @@ func (f *schedules) features() []Feature {
 }
 
 // run builds the audience of one slot and queues its messages as one
-// outbox batch.
-func (f *schedules) run(ctx context.Context, s *cnsbot.Schedule, slot time.Time) (batchID int64, recipients int, err error) {
+// outbox batch, keyed by key ("" for a cron slot): run again with the same
+// key it returns the batch queued the first time.
+func (f *schedules) run(ctx context.Context, s *cnsbot.Schedule, slot time.Time, key string) (batchID int64, recipients int, err error) {
 	unitID := s.UnitID
 	if unitID == 0 {
 		roots, err := f.Units.FindUnits(ctx, cnsbot.UnitFilter{ParentID: new(int64)})
@@ -57,16 +60,17 @@ func (f *schedules) run(ctx context.Context, s *cnsbot.Schedule, slot time.Time)
 		if err != nil {
 			return 0, 0, err
 		}
-		id, err := f.queueReminders(ctx, "schedule", title, 0, 0, "", ms, p)
-		return id, len(ms), err
+		b := &cnsbot.OutboxBatch{Kind: "schedule", Title: title, Key: key}
+		err = f.queueReminders(ctx, b, ms, p)
+		return b.ID, b.Total, err
 	case cnsbot.AudienceEscalation:
-		return f.escalate(ctx, unitID, day, title)
+		return f.escalate(ctx, unitID, day, &cnsbot.OutboxBatch{Kind: "escalation", Title: title, Key: key})
 	case cnsbot.AudienceMembers:
 		ms, err := f.recipients(ctx, unitID, bcAll)
 		if err != nil {
 			return 0, 0, err
 		}
-		return f.queueTexts(ctx, title, ms, func(m *cnsbot.Member, lang string) string {
+		return f.queueTexts(ctx, &cnsbot.OutboxBatch{Kind: "schedule", Title: title, Key: key}, ms, func(m *cnsbot.Member, lang string) string {
 			return f.scheduleText(lang, s, "schedule.members_default")
 		})
 	case cnsbot.AudienceLeaders:
@@ -82,15 +86,15 @@ func (f *schedules) run(ctx context.Context, s *cnsbot.Schedule, slot time.Time)
 			}
 			texts[m.ID] = text
 		}
-		return f.queueTexts(ctx, title, ms, func(m *cnsbot.Member, _ string) string { return texts[m.ID] })
+		b := &cnsbot.OutboxBatch{Kind: "schedule", Title: title, Key: key}
+		return f.queueTexts(ctx, b, ms, func(m *cnsbot.Member, _ string) string { return texts[m.ID] })
 	case cnsbot.AudienceGroup:
-		b := &cnsbot.OutboxBatch{Kind: "schedule", Title: title}
+		b := &cnsbot.OutboxBatch{Kind: "schedule", Title: title, Key: key}
 		msg := &cnsbot.OutboxMessage{ChatID: s.ChatID, IsGroup: true, Text: f.scheduleText(f.DefaultLocale, s, "schedule.group_default")}
-		if err := f.Outbox.CreateBatch(ctx, b, []*cnsbot.OutboxMessage{msg}); err != nil {
+		if err := f.createBatch(ctx, b, []*cnsbot.OutboxMessage{msg}); err != nil {
 			return 0, 0, fmt.Errorf("queue group message: %w", err)
 		}
-		f.notifyOutbox()
-		return b.ID, 1, nil
+		return b.ID, b.Total, nil
 	}
 	return 0, 0, fmt.Errorf("schedule %s: unknown audience %q", s.Name, s.Audience)
 }
@@ -108,8 +112,9 @@ func (f *schedules) scheduleText(lang string, s *cnsbot.Schedule, fallback strin
 	return f.Catalog.T(lang, fallback, nil)
 }
 
-// queueTexts queues one message per member, text rendered per member.
-func (f *schedules) queueTexts(ctx context.Context, title string, ms []*cnsbot.Member, text func(m *cnsbot.Member, lang string) string) (int64, int, error) {
+// queueTexts queues one message per member, text rendered per member, as
+// the batch b.
+func (f *schedules) queueTexts(ctx context.Context, b *cnsbot.OutboxBatch, ms []*cnsbot.Member, text func(m *cnsbot.Member, lang string) string) (int64, int, error) {
 	if len(ms) == 0 {
 		return 0, 0, nil
 	}
@@ -117,18 +122,17 @@ func (f *schedules) queueTexts(ctx context.Context, title string, ms []*cnsbot.M
 	for _, m := range ms {
 		msgs = append(msgs, &cnsbot.OutboxMessage{ChatID: m.TelegramID, MemberID: m.ID, Text: text(m, f.memberLang(m))})
 	}
-	b := &cnsbot.OutboxBatch{Kind: "schedule", Title: title}
-	if err := f.Outbox.CreateBatch(ctx, b, msgs); err != nil {
-		return 0, 0, fmt.Errorf("queue %s: %w", title, err)
+	if err := f.createBatch(ctx, b, msgs); err != nil {
+		return 0, 0, fmt.Errorf("queue %s: %w", b.Title, err)
 	}
-	f.notifyOutbox()
-	return b.ID, len(msgs), nil
+	return b.ID, b.Total, nil
 }
 
 // escalate: the weekly deadline is the end of the ISO week (Sunday). On
 // Monday the teams silent last week are named to their team lead; on
-// Tuesday the teams still silent are named to the commune's leaders.
-func (f *schedules) escalate(ctx context.Context, unitID int64, day time.Time, title string) (int64, int, error) {
+// Tuesday the teams still silent are named to the commune's leaders, as
+// the batch b.
+func (f *schedules) escalate(ctx context.Context, unitID int64, day time.Time, b *cnsbot.OutboxBatch) (int64, int, error) {
 	var toLeads bool
 	switch day.Weekday() {
 	case time.Monday:
@@ -196,12 +200,10 @@ func (f *schedules) escalate(ctx context.Context, unitID int64, day time.Time, t
 	if len(msgs) == 0 {
 		return 0, 0, nil
 	}
-	b := &cnsbot.OutboxBatch{Kind: "escalation", Title: title}
-	if err := f.Outbox.CreateBatch(ctx, b, msgs); err != nil {
+	if err := f.createBatch(ctx, b, msgs); err != nil {
 		return 0, 0, fmt.Errorf("queue escalation: %w", err)
 	}
-	f.notifyOutbox()
-	return b.ID, len(msgs), nil
+	return b.ID, b.Total, nil
 }
 
 // digest is a leader's Monday summary: the sector indicators met and the
@@ -339,7 +341,9 @@ func (f *schedules) button(ctx context.Context, req *Request, cb Callback) error
 		if f.Scheduler == nil {
 			return req.staleButton(ctx)
 		}
-		run, err := f.Scheduler.RunNow(ctx, s.Name)
+		// Keyed by the press: handled again after a crash, it finds its
+		// run and batch instead of being refused or queueing another.
+		run, err := f.Scheduler.RunNow(ctx, s.Name, pressKey(req))
 		if err != nil {
 			return fmt.Errorf("run schedule %s: %w", s.Name, err)
 		}

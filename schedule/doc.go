@@ -36,7 +36,10 @@
 // minutes, so a manual run is claimed and recorded like a cron slot without
 // ever taking one, and a second manual run of the same schedule within the
 // same minute (a double tap) is refused with ECONFLICT. IsManual tells the
-// two kinds of runs apart.
+// two kinds of runs apart. A manual run carries the key of the button press
+// that asked for it: the same press handled again after a crash goes on in
+// the slot it claimed (ClaimKeyedSlot), and its Runner finds the batch the
+// key queued instead of queueing a second one.
 //
 // # Defaults and deadlines
 //

@@ -24,9 +24,12 @@ const finishTimeout = 10 * time.Second
 
 // Runner does what a schedule's slot asks: works out the audience and
 // queues the messages (in the outbox). It returns the batch it queued, 0
-// when nothing was sent, and the number of recipients.
+// when nothing was sent, and the number of recipients. key is "" for a
+// cron slot; for a run started by an update (RunNow) it names that update,
+// and the batch carries it: run again with the same key, the Runner
+// returns the batch queued the first time instead of queueing another.
 type Runner interface {
-	RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time) (batchID int64, recipients int, err error)
+	RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time, key string) (batchID int64, recipients int, err error)
 }
 
 // Scheduler fires the slots of the stored schedules: every slot of an
@@ -212,7 +215,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		default:
 			failed := false
 			for _, e := range due {
-				if _, _, err := s.fire(ctx, e.s, next); err != nil {
+				if _, _, err := s.fire(ctx, e.s, next, ""); err != nil {
 					if ctx.Err() != nil {
 						return ctx.Err()
 					}
@@ -325,13 +328,19 @@ func (s *Scheduler) logMissed(ctx context.Context, entries []entry, from time.Ti
 }
 
 // fire claims the slot and, when this call won it, runs the schedule and
-// records the run. claimed is false when the slot was already taken. err is
-// a claim error; the Runner's error is returned as runErr and recorded in
-// run.Error.
-func (s *Scheduler) fire(ctx context.Context, sc *cnsbot.Schedule, slot time.Time) (run *cnsbot.ScheduleRun, runErr, err error) {
+// records the run; run is nil when the slot was already taken. err is a
+// claim error; the Runner's error is returned as runErr and recorded in
+// run.Error. A run with a key (RunNow's) claims with ClaimKeyedSlot: the
+// same key goes on in the slot it claimed before.
+func (s *Scheduler) fire(ctx context.Context, sc *cnsbot.Schedule, slot time.Time, key string) (run *cnsbot.ScheduleRun, runErr, err error) {
 	log := s.logger()
 	now := s.now()
-	ok, err := s.Store.ClaimSlot(ctx, sc.ID, slot, now)
+	var ok bool
+	if key == "" {
+		ok, err = s.Store.ClaimSlot(ctx, sc.ID, slot, now)
+	} else {
+		slot, ok, err = s.Store.ClaimKeyedSlot(ctx, sc.ID, slot, now, key)
+	}
 	if err != nil {
 		return nil, nil, err
 	} else if !ok {
@@ -340,7 +349,7 @@ func (s *Scheduler) fire(ctx context.Context, sc *cnsbot.Schedule, slot time.Tim
 	}
 
 	run = &cnsbot.ScheduleRun{ScheduleID: sc.ID, Slot: slot, StartedAt: now}
-	run.BatchID, run.Recipients, runErr = s.runSchedule(ctx, sc, slot)
+	run.BatchID, run.Recipients, runErr = s.runSchedule(ctx, sc, slot, key)
 	if runErr != nil {
 		run.Error = runErr.Error()
 		log.Error("run schedule", cnsbot.LogSchedule, sc.Name, cnsbot.LogSlot, slot, cnsbot.LogError, runErr)
@@ -358,13 +367,13 @@ func (s *Scheduler) fire(ctx context.Context, sc *cnsbot.Schedule, slot time.Tim
 
 // runSchedule calls the Runner, turning a panic into an error so that one
 // bad run does not stop the scheduler.
-func (s *Scheduler) runSchedule(ctx context.Context, sc *cnsbot.Schedule, slot time.Time) (batchID int64, recipients int, err error) {
+func (s *Scheduler) runSchedule(ctx context.Context, sc *cnsbot.Schedule, slot time.Time, key string) (batchID int64, recipients int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("run schedule %q: panic: %v", sc.Name, r)
 		}
 	}()
-	return s.Runner.RunSchedule(ctx, sc, slot)
+	return s.Runner.RunSchedule(ctx, sc, slot, key)
 }
 
 // RunNow runs the named schedule at once, paused or not, in the manual slot
@@ -373,13 +382,18 @@ func (s *Scheduler) runSchedule(ctx context.Context, sc *cnsbot.Schedule, slot t
 // the Runner fails, the run (with its Error) and the error. ENOTFOUND for
 // an unknown name; ECONFLICT when the schedule already ran by hand in this
 // minute.
-func (s *Scheduler) RunNow(ctx context.Context, name string) (*cnsbot.ScheduleRun, error) {
+//
+// key names the update that asks (a button press; "" for none). The same
+// key given again — the press handled again after a crash — is not refused:
+// the run goes on in the slot that key claimed, and the Runner, given the
+// key, finds the batch it queued then instead of queueing a second one.
+func (s *Scheduler) RunNow(ctx context.Context, name, key string) (*cnsbot.ScheduleRun, error) {
 	sc, err := s.Store.FindScheduleByName(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	slot := ManualSlot(s.now().In(s.location()))
-	run, runErr, err := s.fire(ctx, sc, slot)
+	run, runErr, err := s.fire(ctx, sc, slot, key)
 	if err != nil {
 		return nil, fmt.Errorf("run schedule %q now: %w", name, err)
 	} else if run == nil {

@@ -86,16 +86,18 @@ func (c *fakeClock) Waiting() int {
 type countingRunner struct {
 	mu    sync.Mutex
 	slots map[string][]time.Time
+	keys  []string
 	err   error
 }
 
-func (r *countingRunner) RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time) (int64, int, error) {
+func (r *countingRunner) RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time, key string) (int64, int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.slots == nil {
 		r.slots = make(map[string][]time.Time)
 	}
 	r.slots[s.Name] = append(r.slots[s.Name], slot)
+	r.keys = append(r.keys, key)
 	if r.err != nil {
 		return 0, 0, r.err
 	}
@@ -497,7 +499,7 @@ func TestScheduler_RunNow(t *testing.T) {
 		r := &countingRunner{}
 		sch := newScheduler(db, clock, r, &syncBuffer{})
 
-		run, err := sch.RunNow(context.Background(), "weekly_missing")
+		run, err := sch.RunNow(context.Background(), "weekly_missing", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -517,16 +519,61 @@ func TestScheduler_RunNow(t *testing.T) {
 		}
 
 		// A double tap in the same minute is refused.
-		_, err = sch.RunNow(context.Background(), "weekly_missing")
+		_, err = sch.RunNow(context.Background(), "weekly_missing", "")
 		if got, want := cnsbot.ErrorCode(err), cnsbot.ECONFLICT; got != want {
 			t.Fatalf("ErrorCode=%q, want %q (err=%v)", got, want, err)
 		}
 		// The next minute runs again.
 		clock.Set(now.Add(time.Minute))
-		if _, err := sch.RunNow(context.Background(), "weekly_missing"); err != nil {
+		if _, err := sch.RunNow(context.Background(), "weekly_missing", ""); err != nil {
 			t.Fatal(err)
 		} else if got, want := r.Total(), 2; got != want {
 			t.Fatalf("Total=%d, want %d", got, want)
+		}
+	})
+
+	// The press handled again after a crash runs in the slot it claimed,
+	// in the same minute or later, and hands its key to the Runner; another
+	// press in the same minute is still refused.
+	t.Run("Keyed", func(t *testing.T) {
+		now := friday.Add(-time.Hour + 30*time.Second)
+		clock := newFakeClock(now)
+		db := MustOpenDB(t, filepath.Join(t.TempDir(), "cnsbot.db"), clock)
+		MustUpsert(t, db, weekly())
+		r := &countingRunner{}
+		sch := newScheduler(db, clock, r, &syncBuffer{})
+		ctx := context.Background()
+
+		first, err := sch.RunNow(ctx, "weekly_missing", "cq:1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := sch.RunNow(ctx, "weekly_missing", "cq:1")
+		if err != nil {
+			t.Fatalf("the same press again: %v", err)
+		} else if !again.Slot.Equal(first.Slot) {
+			t.Fatalf("Slot=%v, want the first run's %v", again.Slot, first.Slot)
+		}
+		if _, err := sch.RunNow(ctx, "weekly_missing", "cq:2"); cnsbot.ErrorCode(err) != cnsbot.ECONFLICT {
+			t.Fatalf("another press in the same minute: err=%v, want ECONFLICT", err)
+		}
+		clock.Set(now.Add(3 * time.Minute))
+		if later, err := sch.RunNow(ctx, "weekly_missing", "cq:1"); err != nil {
+			t.Fatal(err)
+		} else if !later.Slot.Equal(first.Slot) {
+			t.Fatalf("Slot=%v, want the first run's %v", later.Slot, first.Slot)
+		}
+		r.mu.Lock()
+		keys := strings.Join(r.keys, ",")
+		r.mu.Unlock()
+		if got, want := keys, "cq:1,cq:1,cq:1"; got != want {
+			t.Fatalf("keys=%s, want %s", got, want)
+		}
+		runs, err := sqlite.NewScheduleService(db).LastRuns(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		} else if len(runs) != 1 {
+			t.Fatalf("runs=%d, want 1", len(runs))
 		}
 	})
 
@@ -540,7 +587,7 @@ func TestScheduler_RunNow(t *testing.T) {
 		waitIdle(t, clock, 1)
 
 		clock.Set(friday) // the cron slot and a manual run in the same minute
-		if _, err := sch.RunNow(context.Background(), "weekly_missing"); err != nil {
+		if _, err := sch.RunNow(context.Background(), "weekly_missing", ""); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "both runs", func() bool { return r.Total() == 2 })
@@ -552,7 +599,7 @@ func TestScheduler_RunNow(t *testing.T) {
 		db := MustOpenDB(t, filepath.Join(t.TempDir(), "cnsbot.db"), clock)
 		MustUpsert(t, db, weekly())
 		sch := newScheduler(db, clock, &countingRunner{err: errors.New("outbox full")}, &syncBuffer{})
-		run, err := sch.RunNow(context.Background(), "weekly_missing")
+		run, err := sch.RunNow(context.Background(), "weekly_missing", "")
 		if err == nil || run == nil || run.Error != "outbox full" {
 			t.Fatalf("RunNow=%+v, %v; want the run with its error, and the error", run, err)
 		}
@@ -561,7 +608,7 @@ func TestScheduler_RunNow(t *testing.T) {
 	t.Run("ErrNotFound", func(t *testing.T) {
 		clock := newFakeClock(friday)
 		db := MustOpenDB(t, filepath.Join(t.TempDir(), "cnsbot.db"), clock)
-		_, err := newScheduler(db, clock, &countingRunner{}, &syncBuffer{}).RunNow(context.Background(), "nope")
+		_, err := newScheduler(db, clock, &countingRunner{}, &syncBuffer{}).RunNow(context.Background(), "nope", "")
 		if got, want := cnsbot.ErrorCode(err), cnsbot.ENOTFOUND; got != want {
 			t.Fatalf("ErrorCode=%q, want %q (err=%v)", got, want, err)
 		}

@@ -371,8 +371,8 @@ type countingRunner struct {
 	mx *metrics.Metrics
 }
 
-func (c countingRunner) RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time) (int64, int, error) {
-	id, n, err := c.Runner.RunSchedule(ctx, s, slot)
+func (c countingRunner) RunSchedule(ctx context.Context, s *cnsbot.Schedule, slot time.Time, key string) (int64, int, error) {
+	id, n, err := c.Runner.RunSchedule(ctx, s, slot, key)
 	result := "ok"
 	if err != nil {
 		result = "error"

@@ -66,9 +66,10 @@ func (s *OutboxService) CreateBatch(ctx context.Context, b *cnsbot.OutboxBatch, 
 		doneAt = now
 	}
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO outbox_batches (kind, title, created_by, report_chat_id, report_locale, idempotency_key, created_at, done_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		b.Kind, b.Title, nullInt64(b.CreatedBy), nullInt64(b.ReportChatID), b.ReportLocale, nullString(b.Key), now, doneAt)
+		INSERT INTO outbox_batches (kind, title, created_by, report_chat_id, report_locale, idempotency_key, subject, created_at, done_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.Kind, b.Title, nullInt64(b.CreatedBy), nullInt64(b.ReportChatID), b.ReportLocale, nullString(b.Key), nullString(b.Subject),
+		now, doneAt)
 	if err != nil {
 		return fmt.Errorf("create outbox batch: %w", translate(err))
 	}
@@ -318,15 +319,27 @@ func (s *OutboxService) FindBatchByKey(ctx context.Context, key string) (*cnsbot
 	return nil, fmt.Errorf("find outbox batch %q: %w", key, translate(err))
 }
 
+// FindLatestBatch returns the newest batch about subject, with its counts;
+// ENOTFOUND when there is none.
+func (s *OutboxService) FindLatestBatch(ctx context.Context, subject string) (*cnsbot.OutboxBatch, error) {
+	var id int64
+	err := s.db.pool().QueryRowContext(ctx, `
+		SELECT id FROM outbox_batches WHERE subject = ? ORDER BY created_at DESC, id DESC LIMIT 1`, subject).Scan(&id)
+	if err == nil {
+		return s.FindBatch(ctx, id)
+	}
+	return nil, fmt.Errorf("find latest outbox batch about %q: %w", subject, translate(err))
+}
+
 func findOutboxBatch(ctx context.Context, q queryer, id int64) (*cnsbot.OutboxBatch, error) {
 	var b cnsbot.OutboxBatch
 	var createdAt string
 	var doneAt sql.NullString
 	if err := q.QueryRowContext(ctx, `
 		SELECT id, kind, title, COALESCE(created_by, 0), COALESCE(report_chat_id, 0), report_locale,
-			COALESCE(idempotency_key, ''), created_at, done_at
+			COALESCE(idempotency_key, ''), COALESCE(subject, ''), created_at, done_at
 		FROM outbox_batches WHERE id = ?`, id).Scan(
-		&b.ID, &b.Kind, &b.Title, &b.CreatedBy, &b.ReportChatID, &b.ReportLocale, &b.Key, &createdAt, &doneAt); err != nil {
+		&b.ID, &b.Kind, &b.Title, &b.CreatedBy, &b.ReportChatID, &b.ReportLocale, &b.Key, &b.Subject, &createdAt, &doneAt); err != nil {
 		return nil, translate(err)
 	}
 	var err error

@@ -385,3 +385,40 @@ func TestOutboxService_FinishBatch(t *testing.T) {
 	_, err = s.FindBatch(ctx, 9999)
 	assertCode(t, err, cnsbot.ENOTFOUND)
 }
+
+func TestOutboxService_FindLatestBatch(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		db := MustOpenDB(t)
+		s := sqlite.NewOutboxService(db)
+		ctx := context.Background()
+		msgs := func() []*cnsbot.OutboxMessage { return []*cnsbot.OutboxMessage{{ChatID: 1001, Text: "Nhắc báo cáo"}} }
+		var batches []*cnsbot.OutboxBatch
+		for i, subject := range []string{"remind:7:w2026-30", "remind:7:w2026-30", "remind:8:w2026-30"} {
+			at := now.Add(time.Duration(i) * time.Minute)
+			db.Now = func() time.Time { return at }
+			b := &cnsbot.OutboxBatch{Kind: "reminder", Subject: subject, Key: fmt.Sprintf("cq:%d", i)}
+			if err := s.CreateBatch(ctx, b, msgs()); err != nil {
+				t.Fatal(err)
+			}
+			batches = append(batches, b)
+		}
+		got, err := s.FindLatestBatch(ctx, "remind:7:w2026-30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != batches[1].ID || got.Subject != "remind:7:w2026-30" || got.Key != "cq:1" ||
+			!got.CreatedAt.Equal(now.Add(time.Minute).UTC()) || got.Total != 1 {
+			t.Fatalf("FindLatestBatch=%+v, want batch %d", got, batches[1].ID)
+		}
+		if b, err := s.FindBatch(ctx, batches[2].ID); err != nil || b.Subject != "remind:8:w2026-30" {
+			t.Fatalf("FindBatch=%+v, %v", b, err)
+		}
+	})
+
+	t.Run("ErrNotFound", func(t *testing.T) {
+		db := MustOpenDB(t)
+		MustCreateBatch(t, db, 1) // no subject
+		_, err := sqlite.NewOutboxService(db).FindLatestBatch(context.Background(), "remind:7:w2026-30")
+		assertCode(t, err, cnsbot.ENOTFOUND)
+	})
+}

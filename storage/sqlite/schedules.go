@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -140,6 +141,52 @@ func (s *ScheduleService) ClaimSlot(ctx context.Context, id int64, slot, now tim
 		return false, fmt.Errorf("claim schedule %d slot %s: %w", id, formatTime(slot), err)
 	}
 	return n == 1, nil
+}
+
+// ClaimKeyedSlot claims slot of schedule id for the run that key names (a
+// button press), started at now, as ClaimSlot does. When a run with key
+// exists already — the same press handled again after a crash, maybe in a
+// later minute — it returns that run's slot and true: the press goes on in
+// the slot it claimed, whose FinishRun records the outcome once more.
+func (s *ScheduleService) ClaimKeyedSlot(ctx context.Context, id int64, slot, now time.Time, key string) (time.Time, bool, error) {
+	if key == "" {
+		ok, err := s.ClaimSlot(ctx, id, slot, now)
+		return slot, ok, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	defer tx.Rollback()
+
+	var claimed string
+	err = tx.QueryRowContext(ctx, `SELECT slot FROM schedule_runs WHERE idempotency_key = ? AND schedule_id = ?`, key, id).Scan(&claimed)
+	if err == nil {
+		t, err := parseTime(claimed)
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("claim schedule %d slot for %q: %w", id, key, err)
+		}
+		return t, true, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, fmt.Errorf("claim schedule %d slot for %q: %w", id, key, err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO schedule_runs (schedule_id, slot, started_at, idempotency_key) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, id, formatTime(slot), formatTime(now), key)
+	if err != nil {
+		err = translate(err)
+		if cnsbot.ErrorCode(err) == cnsbot.EINVALID { // the foreign key: no such schedule
+			err = cnsbot.Errorf(cnsbot.ENOTFOUND, "error.not_found")
+		}
+		return time.Time{}, false, fmt.Errorf("claim schedule %d slot %s: %w", id, formatTime(slot), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("claim schedule %d slot %s: %w", id, formatTime(slot), err)
+	}
+	if err := tx.Commit(); err != nil {
+		return time.Time{}, false, fmt.Errorf("claim schedule %d slot %s: %w", id, formatTime(slot), err)
+	}
+	return slot, n == 1, nil
 }
 
 // FinishRun records the outcome of the claimed run (run.ScheduleID,

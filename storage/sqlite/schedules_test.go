@@ -190,6 +190,46 @@ func TestScheduleService_ClaimSlot(t *testing.T) {
 		assertCode(t, err, cnsbot.ENOTFOUND)
 	})
 
+	// A press handled again claims its own slot once more, even from a
+	// later minute; another press in a slot taken is refused.
+	t.Run("Keyed", func(t *testing.T) {
+		db := MustOpenDB(t)
+		s := sqlite.NewScheduleService(db)
+		ctx := context.Background()
+		sc := MustUpsertSchedule(t, db, "weekly_missing", "0 16 * * 5")
+		manual := slot.Add(time.Nanosecond)
+
+		if got, ok, err := s.ClaimKeyedSlot(ctx, sc.ID, manual, now, "cq:1"); err != nil {
+			t.Fatal(err)
+		} else if !ok || !got.Equal(manual) {
+			t.Fatalf("first claim=%v, %v; want %v, true", got, ok, manual)
+		}
+		later := manual.Add(2 * time.Minute)
+		if got, ok, err := s.ClaimKeyedSlot(ctx, sc.ID, later, now, "cq:1"); err != nil {
+			t.Fatal(err)
+		} else if !ok || !got.Equal(manual) {
+			t.Fatalf("the same press later=%v, %v; want its slot %v, true", got, ok, manual)
+		}
+		if _, ok, err := s.ClaimKeyedSlot(ctx, sc.ID, manual, now, "cq:2"); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			t.Fatal("another press in the taken slot=true, want false")
+		}
+		if ok, err := s.ClaimSlot(ctx, sc.ID, manual, now); err != nil || ok {
+			t.Fatalf("ClaimSlot of the keyed slot=%v, %v; want false", ok, err)
+		}
+		if err := s.FinishRun(ctx, &cnsbot.ScheduleRun{ScheduleID: sc.ID, Slot: manual, Recipients: 3}); err != nil {
+			t.Fatal(err)
+		}
+		if runs, err := s.LastRuns(ctx, 10); err != nil {
+			t.Fatal(err)
+		} else if len(runs) != 1 || !runs[0].Slot.Equal(manual) || runs[0].Recipients != 3 {
+			t.Fatalf("runs=%+v, want the one keyed run", runs)
+		}
+		_, _, err := s.ClaimKeyedSlot(ctx, 999, manual, now, "cq:3")
+		assertCode(t, err, cnsbot.ENOTFOUND)
+	})
+
 	// Two handles on one file stand for two bot processes: of 20 claims of
 	// one slot, from 10 goroutines each, exactly one wins.
 	t.Run("TwoProcesses", func(t *testing.T) {
