@@ -391,7 +391,9 @@ func TestOutboxService_FindLatestBatch(t *testing.T) {
 		db := MustOpenDB(t)
 		s := sqlite.NewOutboxService(db)
 		ctx := context.Background()
-		msgs := func() []*cnsbot.OutboxMessage { return []*cnsbot.OutboxMessage{{ChatID: 1001, Text: "Nhắc báo cáo"}} }
+		msgs := func() []*cnsbot.OutboxMessage {
+			return []*cnsbot.OutboxMessage{{ChatID: 1001, Text: "Nhắc báo cáo"}}
+		}
 		var batches []*cnsbot.OutboxBatch
 		for i, subject := range []string{"remind:7:w2026-30", "remind:7:w2026-30", "remind:8:w2026-30"} {
 			at := now.Add(time.Duration(i) * time.Minute)
