@@ -263,29 +263,9 @@ func newReplayDriver(tb testing.TB, h *harness) *replayDriver {
 	return &replayDriver{h: h, router: router, c: c}
 }
 
-// parse fills the Update the handlers see, as the pipeline does.
+// parseUpdate fills the Update the handlers see, as the pipeline does.
 func parseUpdate(upd *models.Update) *handlers.Update {
-	u := &handlers.Update{Update: upd}
-	if from := u.From(); from != nil {
-		u.UserID = from.ID
-	}
-	switch {
-	case upd.Message != nil:
-		u.ChatID = upd.Message.Chat.ID
-		u.Private = upd.Message.Chat.Type == models.ChatTypePrivate
-		if cmd, ok := bot.ParseCommand(upd.Message, telegramtest.BotUsername); ok {
-			u.Command, u.Args = cmd.Name, cmd.Args
-		}
-	case upd.CallbackQuery != nil:
-		if m := upd.CallbackQuery.Message.Message; m != nil {
-			u.ChatID = m.Chat.ID
-			u.Private = m.Chat.Type == models.ChatTypePrivate
-		}
-	}
-	if u.ChatID == 0 {
-		u.ChatID = u.UserID
-	}
-	return u
+	return bot.ParseUpdate(upd, telegramtest.BotUsername)
 }
 
 // handle runs the update once; crashed reports whether the injected kill

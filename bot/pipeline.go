@@ -168,7 +168,11 @@ func (p *Pipeline) handle(ctx context.Context, u *handlers.Update) (outcome stri
 const lockTTL = 2 * time.Minute
 
 // parse fills the Update the handlers see.
-func (p *Pipeline) parse(upd *models.Update) *handlers.Update {
+func (p *Pipeline) parse(upd *models.Update) *handlers.Update { return ParseUpdate(upd, p.BotUsername) }
+
+// ParseUpdate fills the Update the handlers see: sender, chat, whether it
+// is private, and the command addressed to botUsername.
+func ParseUpdate(upd *models.Update, botUsername string) *handlers.Update {
 	u := &handlers.Update{Update: upd}
 	if from := u.From(); from != nil {
 		u.UserID = from.ID
@@ -177,7 +181,7 @@ func (p *Pipeline) parse(upd *models.Update) *handlers.Update {
 	case upd.Message != nil:
 		u.ChatID = upd.Message.Chat.ID
 		u.Private = upd.Message.Chat.Type == models.ChatTypePrivate
-		if cmd, ok := ParseCommand(upd.Message, p.BotUsername); ok {
+		if cmd, ok := ParseCommand(upd.Message, botUsername); ok {
 			u.Command, u.Args = cmd.Name, cmd.Args
 		}
 	case upd.CallbackQuery != nil:
