@@ -243,6 +243,20 @@ func (w *crashWorld) check(t *testing.T, cmd *exec.Cmd, out *syncBuffer) {
 	t.Logf("saved %d, receipts %d distinct, %d duplicate", rows, len(got), dups)
 }
 
+// killAndRestart kills the bot with SIGKILL, starts it again on the same
+// database and Redis with the Bot API answering at once, and checks that
+// every report is saved once and answered.
+func (w *crashWorld) killAndRestart(t *testing.T, cmd *exec.Cmd, out *syncBuffer) {
+	t.Helper()
+	kill(t, cmd)
+	answered, _ := w.receipts()
+	t.Logf("answered at the kill: %d of %d", len(answered), crashChats*crashReports)
+	w.tg.SetLatency(0)
+	cmd, out2 := w.start(t)
+	out2.Write([]byte(out.String()))
+	w.check(t, cmd, out2)
+}
+
 // Polling: SIGKILL once all 400 reports are confirmed to Telegram (its
 // offset passed them), while the first receipts go out at 50 ms a call.
 func TestSIGKILLPollingLosesNothing(t *testing.T) {
@@ -251,13 +265,7 @@ func TestSIGKILLPollingLosesNothing(t *testing.T) {
 	w.tg.Push(w.updates()...)
 	cmd, out := w.start(t)
 	w.tg.WaitFor(t, 60*time.Second, func(s *telegramtest.Server) bool { return s.Pending() == 0 })
-	kill(t, cmd)
-	answered, _ := w.receipts()
-	t.Logf("answered at the kill: %d of %d", len(answered), crashChats*crashReports)
-	w.tg.SetLatency(0)
-	cmd, out2 := w.start(t)
-	out2.Write([]byte(out.String()))
-	w.check(t, cmd, out2)
+	w.killAndRestart(t, cmd, out)
 }
 
 // Webhook: Telegram posts each chat's updates one after another and posts
@@ -277,13 +285,7 @@ func TestSIGKILLWebhookLosesNothing(t *testing.T) {
 		wg.Go(func() { w.deliver(ctx, ups) })
 	}
 	w.tg.WaitFor(t, 60*time.Second, func(s *telegramtest.Server) bool { return len(s.SentMessages()) >= 40 })
-	kill(t, cmd)
-	answered, _ := w.receipts()
-	t.Logf("answered at the kill: %d of %d", len(answered), crashChats*crashReports)
-	w.tg.SetLatency(0)
-	cmd, out2 := w.start(t)
-	out2.Write([]byte(out.String()))
-	w.check(t, cmd, out2)
+	w.killAndRestart(t, cmd, out)
 	cancel()
 	wg.Wait()
 }
